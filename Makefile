@@ -1,0 +1,84 @@
+# Convolution arithmetic: animations (pdf/ -> png/ -> gif/) and the report.
+#
+#   make                  build the report conv_arithmetic.pdf (and the frames it shows)
+#   make all_animations   build every animation of the catalogue
+#   make test             run the test suite
+#   make help             list every target
+#
+# The rules for each animation are generated into animations.mk by
+# bin/generate_makefile; make regenerates that file by itself when needed.
+
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := report
+
+VENV ?= .venv
+PYTHON ?= $(VENV)/bin/python
+PDFLATEX ?= pdflatex
+LATEXMK ?= latexmk
+PYTEST_ARGS ?=
+DPI ?= 150
+PRODUCE_FIGURE = $(PYTHON) bin/produce_figure
+# Recipes are summarised; run with V=1 to see the full commands.
+Q := $(if $(V),,@)
+SETUP_STAMP := $(VENV)/.setup-done
+TEST_STAMP := $(VENV)/.setup-test-done
+export PDFLATEX
+# Fixed dates in every PDF, so builds are byte-identical.
+export SOURCE_DATE_EPOCH := 0
+export FORCE_SOURCE_DATE := 1
+
+REPORT := conv_arithmetic
+REPORT_AUX := $(addprefix $(REPORT).,aux bbl blg fdb_latexmk fls log out toc lof lot synctex.gz)
+
+.PHONY: report all_animations setup test check-figures bench clean distclean help
+
+report: $(REPORT).pdf
+
+include animations.mk
+
+animations.mk: bin/generate_makefile convarith/catalogue.py convarith/makefile.py \
+               convarith/cli.py convarith/spec.py convarith/geometry.py convarith/theme.py
+	python3 bin/generate_makefile -o $@
+
+all_animations: $(ALL_GIF) $(ALL_PNG) $(ALL_PDF)
+
+$(SETUP_STAMP): pyproject.toml bin/setup convarith/tools.py
+	python3 bin/setup --venv $(VENV) --stamp $@
+
+$(TEST_STAMP): $(SETUP_STAMP)
+	python3 bin/setup --venv $(VENV) --test --stamp $@
+
+setup: $(TEST_STAMP)
+
+# The report includes frames from pdf/, so it depends on them.
+$(REPORT).pdf: $(REPORT).tex bibliography.bib $(ALL_PDF) | $(SETUP_STAMP)
+	$(LATEXMK) -pdf -interaction=nonstopmode -halt-on-error -file-line-error \
+	  -pdflatex="$(PDFLATEX) -no-shell-escape %O %S" $(REPORT).tex
+
+test: $(REPORT).pdf | $(TEST_STAMP)
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+check-figures: | $(SETUP_STAMP)
+	$(PYTHON) -m convarith.check_figures
+
+bench: | $(TEST_STAMP)
+	$(PYTHON) bench/build_speed.py
+
+clean:
+	rm -f $(REPORT_AUX) animations.mk
+	rm -rf pdf png
+
+distclean: clean
+	rm -f $(REPORT).pdf
+	rm -rf $(VENV)
+
+help:
+	@echo "make                 build the report $(REPORT).pdf (builds the frames it needs)"
+	@echo "make all_animations  build every animation: pdf/NAME_NN.pdf, png/NAME_NN.png, gif/NAME.gif"
+	@echo "make test            run all tests (installs what they need on first use)"
+	@echo "make check-figures   rebuild the GIFs in a temporary directory and compare with gif/"
+	@echo "make bench           time clean, no-op and incremental builds; print GIF sizes"
+	@echo "make setup           install TeX Live, poppler and the Python packages"
+	@echo "make clean           remove LaTeX auxiliary files, pdf/ and png/ (gif/ is kept)"
+	@echo "make distclean       also remove the report and the virtual environment"
+	@echo "Variables: PYTHON=$(PYTHON) PDFLATEX=$(PDFLATEX) DPI=$(DPI) VENV=$(VENV)"

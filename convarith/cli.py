@@ -1,0 +1,166 @@
+"""Command-line parsing shared by bin/produce_figure, bin/animate and the catalogue.
+
+Parsing is stdlib-only so that bin/generate_makefile can build specs from the
+catalogue on a bare python3.  Errors become one paragraph on stderr and a
+non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence
+
+from .errors import ConvArithError, ParameterError
+from .geometry import DirectAxis, TransposedAxis
+from .spec import KINDS, MODES, FigureSpec
+from .theme import DEFAULT_THEME, parse_theme
+
+AXES = ("height", "width")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that raises ParameterError instead of printing usage and exiting."""
+
+    def error(self, message):
+        raise ParameterError(f"{message[0].upper()}{message[1:]}. "
+                             f"Run '{self.prog} --help' for the options.")
+
+
+def parse_pair(flag: str, text: str | None, minimum: int) -> tuple[int, int] | None:
+    """'3' -> (3, 3); '3,2' -> (3, 2) as (height, width)."""
+    if text is None:
+        return None
+    parts = [p.strip() for p in str(text).split(",")]
+    if len(parts) not in (1, 2) or not all(p.lstrip("-").isdigit() for p in parts):
+        raise ParameterError(
+            f"{flag} must be a whole number or two separated by a comma "
+            f"(height,width), such as 3 or 3,2; got {text!r}.")
+    values = [int(p) for p in parts]
+    for value in values:
+        if value < minimum:
+            raise ParameterError(f"{flag} must be at least {minimum}, but it is {value}.")
+    return (values[0], values[-1])
+
+
+def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group(
+        "geometry (each takes N, or H,W for height and width)")
+    g.add_argument("-i", "--input-size", metavar="N",
+                   help="input size of the direct convolution")
+    g.add_argument("-o", "--output-size", metavar="N",
+                   help="output size of the direct convolution; derived when "
+                        "absent, checked when given")
+    g.add_argument("-k", "--kernel-size", metavar="N", help="kernel size (required)")
+    g.add_argument("-s", "--stride", metavar="N", default="1", help="stride (default 1)")
+    g.add_argument("-p", "--padding", metavar="N", default="0",
+                   help="zero padding on each side (default 0)")
+    g.add_argument("-d", "--dilation", metavar="N", default="1",
+                   help="dilation, 1 for none (default 1)")
+    g.add_argument("--transposed", action="store_true",
+                   help="draw the transposed convolution of the direct one "
+                        "described by -i/-o/-k/-s/-p/-d")
+    f = parser.add_argument_group(
+        "transposed convolution in framework terms (like PyTorch's ConvTranspose2d)")
+    f.add_argument("--transposed-input", metavar="N",
+                   help="input size of the transposed convolution itself; "
+                        "use instead of -i/-o/--transposed")
+    f.add_argument("--output-padding", metavar="A",
+                   help="extra output rows/columns at the bottom/right; must be "
+                        "smaller than the stride or the dilation (needs "
+                        "--transposed-input)")
+    look = parser.add_argument_group("look")
+    look.add_argument("-m", "--mode", default="convolution",
+                      help=f"numerical figures: {', '.join(MODES)} (default convolution)")
+    look.add_argument("--labels", dest="labels", action="store_true", default=True,
+                      help="write 'input' and 'output' by the maps and mark zeros "
+                           "(the default)")
+    look.add_argument("--no-labels", dest="labels", action="store_false",
+                      help="no labels, as in the classic animations")
+    look.add_argument("--theme", default=None, metavar="THEME",
+                      help="palette: solarized (default), grayscale or colorblind, "
+                           "optionally followed by ROLE=#RRGGBB overrides with ROLE "
+                           "one of input, output, footprint, lines, e.g. "
+                           "'solarized,input=#ff8800'")
+    look.add_argument("--max-steps", type=int, default=None, metavar="N",
+                      help="refuse figures with more steps than N (default 1024, "
+                           "or $CONVARITH_MAX_STEPS)")
+
+
+def _axes(args) -> tuple:
+    k = parse_pair("--kernel-size", args.kernel_size, 1)
+    if k is None:
+        raise ParameterError("--kernel-size (-k) is required, e.g. -k 3.")
+    s = parse_pair("--stride", args.stride, 1)
+    p = parse_pair("--padding", args.padding, 0)
+    d = parse_pair("--dilation", args.dilation, 1)
+    if args.transposed_input is not None:
+        if args.input_size is not None or args.output_size is not None or args.transposed:
+            raise ParameterError(
+                "--transposed-input describes the transposed convolution itself; "
+                "do not combine it with -i, -o or --transposed, which describe "
+                "the direct convolution whose transpose is drawn.")
+        i_t = parse_pair("--transposed-input", args.transposed_input, 1)
+        a = parse_pair("--output-padding", args.output_padding or "0", 0)
+        square = all(v[0] == v[1] for v in (i_t, k, s, p, d, a))
+        return tuple(TransposedAxis(i=i_t[n], k=k[n], s=s[n], p=p[n], d=d[n], a=a[n],
+                                    axis="" if square else AXES[n]) for n in range(2))
+    if args.output_padding is not None:
+        raise ParameterError(
+            "--output-padding needs --transposed-input (the transposed "
+            "convolution's own input size). With -i/--transposed the extra "
+            "cells follow from the direct convolution's sizes.")
+    i = parse_pair("--input-size", args.input_size, 1)
+    if i is None:
+        raise ParameterError("--input-size (-i) is required, e.g. -i 5 "
+                             "(or --transposed-input for a transposed convolution).")
+    square = all(v[0] == v[1] for v in (i, k, s, p, d))
+    axes = tuple(DirectAxis(i=i[n], k=k[n], s=s[n], p=p[n], d=d[n],
+                            axis="" if square else AXES[n]) for n in range(2))
+    expected = parse_pair("--output-size", args.output_size, 1)
+    implied = (axes[0].o, axes[1].o)
+    if expected is not None and expected != implied:
+        shown = f"{implied[0]}" if implied[0] == implied[1] else f"{implied[0]},{implied[1]}"
+        given = args.output_size
+        raise ParameterError(
+            f"--output-size {given} does not match the other parameters, which "
+            f"imply an output size of {shown} (o = floor((i + 2p - (k-1)d - 1)/s) + 1). "
+            f"Drop -o to derive it, or pass -o {shown}.")
+    if args.transposed:
+        axes = tuple(ax.transposed() for ax in axes)
+    return axes
+
+
+def spec_from_args(kind: str, name: str, args) -> FigureSpec:
+    """A validated FigureSpec from parsed geometry arguments."""
+    if kind not in KINDS:
+        raise ParameterError(f"Unknown figure type {kind!r}; choose one of "
+                             f"{', '.join(KINDS)}.")
+    if args.mode != "convolution" and kind == "arithmetic":
+        raise ParameterError(f"--mode {args.mode} applies to numerical figures only; "
+                             "arithmetic figures show no values.")
+    theme = parse_theme(args.theme) if args.theme is not None else DEFAULT_THEME
+    return FigureSpec(name=name, kind=kind, axes=_axes(args), mode=args.mode,
+                      labels=args.labels, theme=theme, max_steps=args.max_steps)
+
+
+def geometry_spec(kind: str, name: str, argv: Sequence[str]) -> FigureSpec:
+    """Spec from a flag list such as the catalogue's ``-i 5 -k 3 -s 2``."""
+    parser = ArgumentParser(prog=name, add_help=False)
+    add_geometry_arguments(parser)
+    return spec_from_args(kind, name, parser.parse_args(list(argv)))
+
+
+def run(main: Callable[[Sequence[str]], int], argv: Sequence[str] | None = None,
+        prog: str = "convarith") -> int:
+    """Call `main`, turning our errors into one paragraph and an exit status."""
+    try:
+        return main(sys.argv[1:] if argv is None else argv)
+    except ConvArithError as error:
+        print(f"{prog}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted; no partial file was left.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1

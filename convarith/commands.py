@@ -1,0 +1,132 @@
+"""The programs behind bin/produce_figure and bin/animate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .cli import ArgumentParser, add_geometry_arguments, spec_from_args
+from .errors import ParameterError
+from .spec import KINDS, FigureSpec
+
+FIGURE_DIRS = {"pdf": Path("pdf"), "png": Path("png"), "gif": Path("gif")}
+
+
+def torch_call(spec: FigureSpec) -> dict:
+    """The torch.nn.functional call that computes what the figure shows."""
+    h, w = spec.axes
+
+    def pair(attr):
+        return [getattr(h, attr), getattr(w, attr)]
+
+    if spec.transposed:
+        return {"op": "conv_transpose2d", "input_size": pair("i"),
+                "kwargs": {"stride": pair("s"), "padding": pair("p"),
+                           "output_padding": pair("a"), "dilation": pair("d")}}
+    kwargs = {"stride": pair("s"), "padding": pair("p")}
+    if spec.mode == "convolution":
+        return {"op": "conv2d", "input_size": pair("i"),
+                "kwargs": dict(kwargs, dilation=pair("d"))}
+    kwargs = dict(kernel_size=pair("k"), **kwargs)
+    if spec.mode == "average":
+        return {"op": "avg_pool2d", "input_size": pair("i"), "kwargs": kwargs}
+    return {"op": "max_pool2d", "input_size": pair("i"),
+            "kwargs": dict(kwargs, dilation=pair("d"))}
+
+
+def describe(spec: FigureSpec) -> dict:
+    """What --describe prints: sizes, steps, the matching torch call, values."""
+    description = {
+        "name": spec.name, "type": spec.kind, "mode": spec.mode,
+        "transposed": spec.transposed, "steps": spec.steps,
+        "input_size": list(spec.input_size), "output_size": list(spec.output_size),
+        "drawn_input_size": list(spec.drawn_size),
+        "kernel_size": [spec.axes[0].k, spec.axes[1].k],
+        "torch": torch_call(spec),
+        "files": [f"{spec.step_name(s)}.pdf" for s in (0, spec.steps - 1)],
+    }
+    if spec.kind == "numerical":
+        from .build import figure_values
+        values = figure_values(spec)
+        description["input"] = values.input.tolist()
+        if values.kernel is not None:
+            description["kernel"] = values.kernel.tolist()
+        description["output"] = values.output.tolist()
+    return description
+
+
+def parse_step(text: str, spec: FigureSpec) -> list[int]:
+    if text == "all":
+        return list(range(spec.steps))
+    if not text.lstrip("-").isdigit():
+        raise ParameterError(f"STEP must be a whole number or 'all', not {text!r}.")
+    step = int(text)
+    spec.check_step(step)
+    return [step]
+
+
+def produce_figure(argv: Sequence[str]) -> int:
+    parser = ArgumentParser(
+        prog="produce_figure",
+        description="Write pdf/NAME_NN.pdf for one step (or all steps) of a "
+                    "convolution arithmetic animation.")
+    parser.add_argument("kind", metavar="{arithmetic,numerical}", choices=KINDS,
+                        help="arithmetic: sizes only, drawn obliquely; "
+                             "numerical: flat, with values")
+    parser.add_argument("name", help="animation name; files are pdf/NAME_NN.pdf")
+    parser.add_argument("step", help="step number from 0, or 'all'")
+    add_geometry_arguments(parser)
+    parser.add_argument("--describe", action="store_true",
+                        help="print the figure's sizes, steps, matching PyTorch "
+                             "call and values as JSON; write nothing")
+    parser.add_argument("--pdf-dir", default=str(FIGURE_DIRS["pdf"]), metavar="DIR",
+                        help="where to write the PDFs (default pdf)")
+    args = parser.parse_args(argv)
+    spec = spec_from_args(args.kind, args.name, args)
+    steps = parse_step(args.step, spec)
+    if args.describe:
+        json.dump(describe(spec), sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    from .build import build_pdfs
+    build_pdfs(spec, steps, Path(args.pdf_dir))
+    return 0
+
+
+def animate(argv: Sequence[str]) -> int:
+    parser = ArgumentParser(
+        prog="animate",
+        description="Make gif/NAME.gif (and its pdf/ and png/ frames) for an "
+                    "animation described on the command line.")
+    parser.add_argument("name", help="animation name; files are named after it")
+    parser.add_argument("--type", dest="kind", choices=KINDS, default="arithmetic",
+                        help="arithmetic (default) or numerical")
+    add_geometry_arguments(parser)
+    parser.add_argument("--out", metavar="PATH", help="GIF path (default gif/NAME.gif)")
+    parser.add_argument("--fps", type=float, default=1.0,
+                        help="frames per second (default 1)")
+    parser.add_argument("--dpi", type=int, default=150,
+                        help="raster resolution of the PNG frames (default 150)")
+    args = parser.parse_args(argv)
+    if not 0.01 <= args.fps <= 50:
+        raise ParameterError(f"--fps must be between 0.01 and 50, not {args.fps}.")
+    if not 10 <= args.dpi <= 1200:
+        raise ParameterError(f"--dpi must be between 10 and 1200, not {args.dpi}.")
+    out = Path(args.out) if args.out else FIGURE_DIRS["gif"] / f"{args.name}.gif"
+    if out.suffix.lower() != ".gif":
+        raise ParameterError(f"--out must name a .gif file, not '{out}'.")
+    spec = spec_from_args(args.kind, args.name, args)
+    from .build import build_gif, build_pdfs, build_pngs
+    steps = list(range(spec.steps))
+    print(f"animate: {spec.name}: {spec.steps} steps, output "
+          f"{spec.output_size[0]}x{spec.output_size[1]}", file=sys.stderr)
+    pdfs = build_pdfs(spec, steps, FIGURE_DIRS["pdf"])
+    print(f"animate: pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/", file=sys.stderr)
+    pngs = build_pngs(pdfs, FIGURE_DIRS["png"], args.dpi)
+    print(f"animate: png  {len(pngs)} frames at {args.dpi} dpi -> "
+          f"{FIGURE_DIRS['png']}/", file=sys.stderr)
+    build_gif(pngs, out, round(1000 / args.fps))
+    print(f"animate: gif  {out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,74 @@
+"""Writing outputs safely: to a temporary name first, then moved into place.
+
+A killed build therefore never leaves a file that looks complete, and a
+failed one never replaces a good file with a broken one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import ToolError
+
+
+def ensure_directory(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ToolError(f"Cannot create the output directory '{directory}': "
+                        f"{error.strerror}.") from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise ToolError(f"The output directory '{directory}' is not writable; "
+                        "change its permissions or choose another directory.")
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path):
+    """Yield a temporary path beside `path`; move it into place on success."""
+    path = Path(path)
+    ensure_directory(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
+                               dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as error:
+        raise ToolError(f"Could not write '{path}' in '{path.parent}': "
+                        f"{error.strerror}. Nothing was changed there.") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Write several files; all temporaries are complete before any is moved."""
+    staged = []
+    try:
+        for path, data in files.items():
+            path = Path(path)
+            ensure_directory(path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.",
+                                       suffix=path.suffix + ".tmp", dir=path.parent)
+            staged.append((Path(tmp), path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except OSError as error:
+        raise ToolError(f"Could not write the outputs ({error.strerror}: "
+                        f"{error.filename}). Files already there were kept.") from None
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)

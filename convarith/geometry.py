@@ -1,0 +1,215 @@
+"""Pure convolution arithmetic, one spatial axis at a time. No I/O, no TikZ.
+
+Notation follows the report: i input size, k kernel size, s stride,
+p zero padding on each side, d dilation, o output size.  A transposed
+convolution is described either by the direct convolution whose transpose it
+is (`DirectAxis.transposed()`), or in framework terms (`TransposedAxis`, like
+PyTorch's ``ConvTranspose2d``) with its own input size and output padding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from .errors import ParameterError
+
+
+def effective_kernel_size(k: int, d: int = 1) -> int:
+    """Extent covered by a kernel of size k dilated by d: k + (k - 1)(d - 1)."""
+    return (k - 1) * d + 1
+
+
+def conv_output_size(i: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
+    """Output size of a direct convolution (relationship R15, which contains R1-R7)."""
+    return (i + 2 * p - effective_kernel_size(k, d)) // s + 1
+
+
+def transposed_output_size(i: int, k: int, s: int = 1, p: int = 0, d: int = 1,
+                           output_padding: int = 0) -> int:
+    """Output size of a transposed convolution with input size i (PyTorch's formula)."""
+    return (i - 1) * s - 2 * p + d * (k - 1) + output_padding + 1
+
+
+def same_padding(i: int, k: int, s: int = 1, d: int = 1) -> tuple[int, int]:
+    """Padding (before, after) that gives o = ceil(i / s), extra cell after.
+
+    This is TensorFlow's "SAME" convention; it works for even kernels and
+    strides above one, where a symmetric padding cannot.
+    """
+    out = -(-i // s)
+    total = max((out - 1) * s + effective_kernel_size(k, d) - i, 0)
+    return total // 2, total - total // 2
+
+
+def receptive_field(layers: Sequence[tuple[int, int, int]]) -> tuple[int, int]:
+    """Receptive field size and jump (input cells between neighbouring outputs)
+    of a stack of layers, each given as (k, s, d), first layer first."""
+    size, jump = 1, 1
+    for k, s, d in layers:
+        size += (effective_kernel_size(k, d) - 1) * jump
+        jump *= s
+    return size, jump
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ParameterError(message)
+
+
+def _check_int(name: str, value, minimum: int) -> None:
+    _require(isinstance(value, int) and not isinstance(value, bool),
+             f"{name} must be a whole number, not {value!r}.")
+    _require(value >= minimum,
+             f"{name} must be at least {minimum}, but it is {value}.")
+
+
+@dataclass(frozen=True)
+class AxisLayout:
+    """What an animation draws along one axis.
+
+    Every figure is drawn as a direct convolution: a kernel of `kernel` cells
+    spaced `dilation` apart slides with step `stride` over `extent` drawn
+    input cells, of which those at `units` are real input units (the rest are
+    padding or inserted zeros), and makes `output` output cells.
+    """
+
+    extent: int
+    units: tuple[int, ...]
+    kernel: int
+    dilation: int
+    stride: int
+    output: int
+
+    @property
+    def kernel_extent(self) -> int:
+        return effective_kernel_size(self.kernel, self.dilation)
+
+    def footprint_start(self, index: int) -> int:
+        """First drawn input cell covered by the kernel for output cell `index`."""
+        return index * self.stride
+
+    def footprint_cells(self, index: int) -> tuple[int, ...]:
+        """Drawn input cells the kernel reads for output cell `index`."""
+        start = self.footprint_start(index)
+        return tuple(start + m * self.dilation for m in range(self.kernel))
+
+
+@dataclass(frozen=True)
+class DirectAxis:
+    """One axis of a direct convolution or pooling."""
+
+    i: int
+    k: int
+    s: int = 1
+    p: int = 0
+    d: int = 1
+    axis: str = ""
+
+    def __post_init__(self):
+        tag = f" ({self.axis})" if self.axis else ""
+        _check_int("input size" + tag, self.i, 1)
+        _check_int("kernel size" + tag, self.k, 1)
+        _check_int("stride" + tag, self.s, 1)
+        _check_int("padding" + tag, self.p, 0)
+        _check_int("dilation" + tag, self.d, 1)
+        _require(self.i + 2 * self.p >= self.k_eff,
+                 f"The kernel{tag} covers {self.k_eff} cells "
+                 f"(k={self.k}, d={self.d}), more than the padded input's "
+                 f"{self.i + 2 * self.p} (i={self.i}, p={self.p}); "
+                 f"use a smaller kernel or dilation, or more padding.")
+
+    @property
+    def k_eff(self) -> int:
+        return effective_kernel_size(self.k, self.d)
+
+    @property
+    def o(self) -> int:
+        return conv_output_size(self.i, self.k, self.s, self.p, self.d)
+
+    @property
+    def a(self) -> int:
+        """Input cells left over at the bottom/right edge: (i + 2p - k_eff) mod s."""
+        return (self.i + 2 * self.p - self.k_eff) % self.s
+
+    def layout(self) -> AxisLayout:
+        return AxisLayout(extent=self.i + 2 * self.p,
+                          units=tuple(range(self.p, self.p + self.i)),
+                          kernel=self.k, dilation=self.d, stride=self.s, output=self.o)
+
+    def transposed(self) -> "TransposedAxis":
+        """The transposed convolution of this one: it maps o cells back to i."""
+        return TransposedAxis(i=self.o, k=self.k, s=self.s, p=self.p, d=self.d,
+                              a=self.a, axis=self.axis)
+
+
+@dataclass(frozen=True)
+class TransposedAxis:
+    """One axis of a transposed convolution in framework terms.
+
+    `i` is the transposed convolution's own input size and `a` its output
+    padding, as in PyTorch's ``ConvTranspose2d``.
+    """
+
+    i: int
+    k: int
+    s: int = 1
+    p: int = 0
+    d: int = 1
+    a: int = 0
+    axis: str = ""
+
+    def __post_init__(self):
+        tag = f" ({self.axis})" if self.axis else ""
+        _check_int("input size" + tag, self.i, 1)
+        _check_int("kernel size" + tag, self.k, 1)
+        _check_int("stride" + tag, self.s, 1)
+        _check_int("padding" + tag, self.p, 0)
+        _check_int("dilation" + tag, self.d, 1)
+        _check_int("output padding" + tag, self.a, 0)
+        _require(self.a < self.s or self.a < self.d,
+                 f"output padding{tag} must be smaller than the stride or the "
+                 f"dilation (as PyTorch requires), but it is {self.a} with "
+                 f"stride {self.s} and dilation {self.d}.")
+        _require(self.p <= self.k_eff - 1,
+                 f"padding{tag} of a transposed convolution can be at most "
+                 f"k_eff - 1 = {self.k_eff - 1} (k={self.k}, d={self.d}), "
+                 f"but it is {self.p}; more padding would crop the output "
+                 f"rather than pad the stretched input.")
+        _require(self.o >= 1,
+                 f"this transposed convolution{tag} has no output: "
+                 f"(i-1)s - 2p + d(k-1) + a + 1 = {self.o}.")
+
+    @property
+    def k_eff(self) -> int:
+        return effective_kernel_size(self.k, self.d)
+
+    @property
+    def o(self) -> int:
+        return transposed_output_size(self.i, self.k, self.s, self.p, self.d, self.a)
+
+    @property
+    def stretched(self) -> int:
+        """Input size after inserting s - 1 zeros between neighbouring units."""
+        return (self.i - 1) * self.s + 1
+
+    @property
+    def pad_before(self) -> int:
+        """Zeros added before the stretched input: k_eff - 1 - p."""
+        return self.k_eff - 1 - self.p
+
+    @property
+    def pad_after(self) -> int:
+        """Zeros added after the stretched input: k_eff - 1 - p + a."""
+        return self.pad_before + self.a
+
+    def layout(self) -> AxisLayout:
+        extent = self.pad_before + self.stretched + self.pad_after
+        units = tuple(self.pad_before + j * self.s for j in range(self.i))
+        return AxisLayout(extent=extent, units=units, kernel=self.k,
+                          dilation=self.d, stride=1, output=self.o)
+
+    def direct(self) -> DirectAxis:
+        """The direct convolution whose transpose this is, when there is one
+        (the output padding must be smaller than the stride)."""
+        return DirectAxis(i=self.o, k=self.k, s=self.s, p=self.p, d=self.d, axis=self.axis)

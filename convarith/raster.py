@@ -1,0 +1,49 @@
+"""Rasterising PDF pages to PNG with pdf2image (poppler's pdftoppm)."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import ToolError
+from .files import write_all_atomic
+from .latex import merge_pages
+from .tools import require_program
+
+DEFAULT_DPI = 150
+
+
+def rasterise(pdfs: list[Path], pngs: list[Path], dpi: int = DEFAULT_DPI,
+              threads: int | None = None) -> None:
+    """Render the first page of each PDF in `pdfs` to the matching PNG path.
+
+    All pages go through one merged PDF, so poppler starts once per thread
+    rather than once per frame.  PNGs have a white background.
+    """
+    from pdf2image import convert_from_path
+    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError
+
+    require_program("pdftoppm")
+    if len(pdfs) != len(pngs):
+        raise ValueError("one PNG path is needed for each PDF")
+    threads = threads or min(os.cpu_count() or 1, 4)
+    with tempfile.TemporaryDirectory(prefix="convarith-raster-") as workdir:
+        merged = Path(workdir, "pages.pdf")
+        merged.write_bytes(merge_pages(pdfs))
+        try:
+            images = convert_from_path(merged, dpi=dpi, thread_count=threads)
+        except PDFInfoNotInstalledError:
+            require_program("pdftoppm", "pdfinfo")
+            raise
+        except PDFPageCountError as error:
+            raise ToolError(f"poppler could not read the PDFs: {error}") from None
+    if len(images) != len(pngs):
+        raise ToolError(f"poppler rendered {len(images)} pages for {len(pngs)} PDFs.")
+    encoded = {}
+    for image, png in zip(images, pngs):
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="PNG", compress_level=6)
+        encoded[Path(png)] = buffer.getvalue()
+    write_all_atomic(encoded)

@@ -1,0 +1,151 @@
+"""The full description of one animation: kind, per-axis geometry, mode, look.
+
+A `FigureSpec` is validated when it is made, so everything downstream may
+assume it is drawable.  Height comes first in every (height, width) pair.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Union
+
+from .errors import ParameterError
+from .geometry import AxisLayout, DirectAxis, TransposedAxis
+from .theme import Theme, DEFAULT_THEME
+
+KINDS = ("arithmetic", "numerical")
+MODES = ("convolution", "average", "max")
+
+#: Steps above which a figure is refused unless the limit is raised.
+DEFAULT_MAX_STEPS = 1024
+#: Drawn cells per axis above which a figure is refused (TeX dimensions and
+#: legibility both give out long before this).
+MAX_EXTENT = 100
+MAX_STEPS_ENV = "CONVARITH_MAX_STEPS"
+
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+
+Axis = Union[DirectAxis, TransposedAxis]
+
+
+def check_name(name: str) -> str:
+    """Names become file names and TeX job names: letters, digits, _ and - only."""
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+        raise ParameterError(
+            f"The animation name {name!r} is not allowed. A name is 1 to 100 "
+            "characters from letters, digits, '_' and '-', starting with a "
+            "letter or digit (no '/', '..', spaces, or shell or TeX characters), "
+            "because it becomes a file name in pdf/, png/ and gif/.")
+    return name
+
+
+def max_steps_limit(override: int | None = None) -> int:
+    if override is not None:
+        return override
+    raw = os.environ.get(MAX_STEPS_ENV)
+    if raw is None:
+        return DEFAULT_MAX_STEPS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ParameterError(
+            f"{MAX_STEPS_ENV} must be a positive whole number, not {raw!r}.")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One animation. `axes` is (height, width)."""
+
+    name: str
+    kind: str
+    axes: tuple[Axis, Axis]
+    mode: str = "convolution"
+    labels: bool = False
+    theme: Theme = field(default=DEFAULT_THEME)
+    max_steps: int | None = None
+
+    def __post_init__(self):
+        check_name(self.name)
+        if self.kind not in KINDS:
+            raise ParameterError(
+                f"Unknown figure type {self.kind!r}; choose one of {', '.join(KINDS)}.")
+        if self.mode not in MODES:
+            raise ParameterError(
+                f"Unknown mode {self.mode!r}; choose one of {', '.join(MODES)}.")
+        if len({type(a) for a in self.axes}) != 1:
+            raise ParameterError("Both axes must be direct or both transposed.")
+        if self.mode != "convolution":
+            self._check_pooling()
+        limit = max_steps_limit(self.max_steps)
+        if self.steps > limit:
+            raise ParameterError(
+                f"This figure would have {self.steps} steps "
+                f"({self.output_size[0]}x{self.output_size[1]} output cells), "
+                f"above the limit of {limit}. Use smaller sizes, or raise the "
+                f"limit with --max-steps N or the {MAX_STEPS_ENV} environment "
+                "variable if you really want that many frames.")
+        for name, extent in zip(("height", "width"), self.drawn_size):
+            if extent > MAX_EXTENT:
+                raise ParameterError(
+                    f"The drawn input would be {extent} cells in {name}, above "
+                    f"the fixed limit of {MAX_EXTENT}; use smaller sizes.")
+
+    def _check_pooling(self):
+        if self.transposed:
+            raise ParameterError(
+                f"{self.mode} pooling has no transposed form here; drop "
+                "--transposed or use --mode convolution.")
+        for ax in self.axes:
+            if self.mode == "average" and ax.d != 1:
+                raise ParameterError(
+                    "average pooling takes no dilation (PyTorch's avg_pool2d "
+                    f"has none), but dilation is {ax.d}.")
+            if 2 * ax.p > (ax.k_eff if self.mode == "max" else ax.k):
+                raise ParameterError(
+                    f"pooling padding must be at most half the kernel size "
+                    f"(as PyTorch requires), but it is {ax.p} with kernel size {ax.k}.")
+
+    @property
+    def transposed(self) -> bool:
+        return isinstance(self.axes[0], TransposedAxis)
+
+    @property
+    def layouts(self) -> tuple[AxisLayout, AxisLayout]:
+        return self.axes[0].layout(), self.axes[1].layout()
+
+    @property
+    def output_size(self) -> tuple[int, int]:
+        return self.axes[0].o, self.axes[1].o
+
+    @property
+    def input_size(self) -> tuple[int, int]:
+        return self.axes[0].i, self.axes[1].i
+
+    @property
+    def drawn_size(self) -> tuple[int, int]:
+        return tuple(layout.extent for layout in self.layouts)
+
+    @property
+    def steps(self) -> int:
+        h, w = self.output_size
+        return h * w
+
+    @property
+    def step_digits(self) -> int:
+        return max(2, len(str(self.steps - 1)))
+
+    def step_cell(self, step: int) -> tuple[int, int]:
+        """Output cell (row, column) that step `step` shows, row by row."""
+        self.check_step(step)
+        return divmod(step, self.output_size[1])
+
+    def check_step(self, step: int) -> None:
+        if not isinstance(step, int) or not 0 <= step < self.steps:
+            raise ParameterError(
+                f"Step {step} is out of range: this figure has {self.steps} "
+                f"steps, numbered 0 to {self.steps - 1} (or use 'all').")
+
+    def step_name(self, step: int) -> str:
+        """File stem of one step, e.g. ``padding_strides_03``."""
+        return f"{self.name}_{step:0{self.step_digits}d}"
