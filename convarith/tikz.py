@@ -87,7 +87,9 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
         "lift": height + 1,
         "out_x": width + 1,
         "out_y": (height - out_h) // 2,
-        "labels": spec.labels, "transposed": spec.transposed,
+        "labels": spec.labels,
+        # Transposed figures with labels tell inserted zeros from padding.
+        "legend": spec.labels and spec.transposed,
     }
     if values is not None:
         context["grid_values"] = [

@@ -1,0 +1,26 @@
+"""The figures whose generated TeX is kept as golden files in tests/golden/."""
+
+from convarith.catalogue import entry
+from convarith.cli import geometry_spec
+
+GOLDEN_DIR = __import__("pathlib").Path(__file__).parent / "golden"
+
+# (golden file stem, spec factory, step)
+CASES = [
+    ("padding_strides_00", lambda: entry("padding_strides").spec(), 0),
+    ("dilation_04", lambda: entry("dilation").spec(), 4),
+    ("padding_strides_odd_transposed_00",
+     lambda: entry("padding_strides_odd_transposed").spec(), 0),
+    ("numerical_padding_strides_01", lambda: entry("numerical_padding_strides").spec(), 1),
+    ("numerical_max_pooling_04", lambda: entry("numerical_max_pooling").spec(), 4),
+    ("rectangular_05", lambda: entry("rectangular").spec(), 5),
+    ("labelled_numerical_transposed_07",
+     lambda: geometry_spec("numerical", "labelled", ["--transposed-input", "3", "-k", "3",
+                                                    "-s", "2", "-p", "1", "--labels",
+                                                    "--theme", "grayscale"]), 7),
+]
+
+
+def render(factory, step):
+    from convarith.build import figure_tex
+    return figure_tex(factory(), [step])
