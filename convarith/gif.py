@@ -73,8 +73,8 @@ def encode_gif(frames: list[np.ndarray], frame_ms: int = FRAME_MS,
                palette_size: int = PALETTE_SIZE) -> bytes:
     """GIF bytes showing each RGB frame for `frame_ms` ms, looping forever."""
     indices, palette = quantise(_same_size(frames), palette_size)
+    # An unpadded palette lets the GIF use as few bits per pixel as it needs.
     flat = palette.ravel().tolist()
-    flat += [0] * (768 - len(flat))
     images = []
     for frame in indices:
         image = Image.fromarray(frame, "P")
@@ -82,7 +82,7 @@ def encode_gif(frames: list[np.ndarray], frame_ms: int = FRAME_MS,
         images.append(image)
     buffer = io.BytesIO()
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
-                   duration=frame_ms, loop=0, optimize=False, disposal=1)
+                   duration=frame_ms, loop=0, disposal=1)
     return buffer.getvalue()
 
 

@@ -76,8 +76,10 @@ def compute(spec: FigureSpec) -> NumericalValues:
                 out[r, c] = float((window * shown).sum())
             elif spec.mode == "average":
                 out[r, c] = float(window.mean())
-            else:  # max ignores padding, as if it were -inf (PyTorch's rule)
-                out[r, c] = float(window[mask[np.ix_(rr, cc)]].max())
+            else:  # max ignores padding, as if it were -inf (PyTorch's rule);
+                # a dilated window that reads only padding gives -inf, as in PyTorch
+                inside = mask[np.ix_(rr, cc)]
+                out[r, c] = float(window[inside].max()) if inside.any() else -np.inf
     is_conv = spec.mode == "convolution"
     return NumericalValues(input=x, kernel=w if is_conv else None, grid=grid,
                            shown_kernel=shown if is_conv else None, output=out)
