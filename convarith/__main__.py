@@ -12,7 +12,7 @@ from .cli import ArgumentParser, run
 
 def stages(argv: Sequence[str]) -> int:
     parser = ArgumentParser(prog="python -m convarith",
-                            description="Rasterise PDF frames, or assemble a GIF.")
+                            description="Rasterise PDF frames and assemble GIFs.")
     sub = parser.add_subparsers(dest="stage", required=True)
     png = sub.add_parser("png", help="pdf/NAME_NN.pdf -> png/NAME_NN.png")
     png.add_argument("--dpi", type=int, default=150)
@@ -22,8 +22,18 @@ def stages(argv: Sequence[str]) -> int:
     gif.add_argument("--frame-ms", type=int, default=1000)
     gif.add_argument("gif")
     gif.add_argument("pngs", nargs="+")
+    frames = sub.add_parser("frames", help="PDF frames -> PNG frames and one GIF")
+    frames.add_argument("--dpi", type=int, default=150)
+    frames.add_argument("--frame-ms", type=int, default=1000)
+    frames.add_argument("--png-dir", default="png")
+    frames.add_argument("gif")
+    frames.add_argument("pdfs", nargs="+")
     args = parser.parse_args(argv)
-    if args.stage == "png":
+    if args.stage == "frames":
+        from .build import build_frames
+        build_frames([Path(p) for p in args.pdfs], Path(args.png_dir), Path(args.gif),
+                     args.dpi, args.frame_ms)
+    elif args.stage == "png":
         from .build import build_pngs
         build_pngs([Path(p) for p in args.pdfs], Path(args.out_dir), args.dpi)
     else:

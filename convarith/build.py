@@ -56,3 +56,17 @@ def build_gif(pngs: Sequence[Path], gif: Path, frame_ms: int) -> Path:
     from .gif import write_gif
     write_gif(list(pngs), gif, frame_ms)
     return Path(gif)
+
+
+def build_frames(pdfs: Sequence[Path], png_dir: Path, gif: Path, dpi: int,
+                 frame_ms: int) -> list[Path]:
+    """PNGs and the GIF in one go, without reading the PNGs back."""
+    import numpy as np
+
+    from .files import write_bytes_atomic
+    from .gif import encode_gif
+    from .raster import rasterise
+    pngs = [Path(png_dir) / (Path(p).stem + ".png") for p in pdfs]
+    images = rasterise(list(pdfs), pngs, dpi=dpi)
+    write_bytes_atomic(Path(gif), encode_gif([np.asarray(i) for i in images], frame_ms))
+    return pngs

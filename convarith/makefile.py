@@ -1,7 +1,8 @@
 """The Make rules for every catalogue animation, as text. Pure and stdlib-only.
 
-Each animation gets three grouped rules: one pdflatex run that writes all
-its pdf/ steps, one rasteriser run for its png/ frames, one GIF.  Every rule
+Each animation gets two grouped rules: one pdflatex run that writes all its
+pdf/ steps, and one process that rasterises them into png/ and assembles the
+GIF from the images in memory (a process fewer, and no PNG read back).  Every rule
 lists the templates and package modules its recipe runs, so editing one
 template or module rebuilds exactly the animations that use it.
 """
@@ -24,8 +25,7 @@ COMMON_CODE = ("__init__", "errors", "files", "tools")
 PDF_CODE = COMMON_CODE + ("geometry", "spec", "theme", "cli", "commands",
                           "build", "tikz", "latex")
 NUMERICAL_CODE = ("values",)
-PNG_CODE = COMMON_CODE + ("__main__", "raster", "latex")
-GIF_CODE = COMMON_CODE + ("__main__", "gif")
+FRAME_CODE = COMMON_CODE + ("__main__", "build", "raster", "latex", "gif")
 
 
 def module_paths(modules: Sequence[str]) -> str:
@@ -56,12 +56,9 @@ ALL_GIF += gif/{entry.name}.gif
 $({var}_PDF) &: $({spec.kind.upper()}_DEPS) | $(SETUP_STAMP)
 \t@echo "  pdf  {entry.name} ({spec.steps} steps)"
 \t$(Q)$(PRODUCE_FIGURE) {spec.kind} {entry.name} all {flags}
-$({var}_PNG) &: $({var}_PDF) $(PNG_DEPS) | $(SETUP_STAMP)
-\t@echo "  png  {entry.name}"
-\t$(Q)$(PYTHON) -m convarith png --dpi $(DPI) $({var}_PDF)
-gif/{entry.name}.gif: $({var}_PNG) $(GIF_DEPS) | $(SETUP_STAMP)
-\t@echo "  gif  $@"
-\t$(Q)$(PYTHON) -m convarith gif $@ $({var}_PNG)
+$({var}_PNG) gif/{entry.name}.gif &: $({var}_PDF) $(FRAME_DEPS) | $(SETUP_STAMP)
+\t@echo "  png  {entry.name} -> gif/{entry.name}.gif"
+\t$(Q)$(PYTHON) -m convarith frames --dpi $(DPI) gif/{entry.name}.gif $({var}_PDF)
 """
 
 
@@ -72,7 +69,6 @@ ANIMATIONS := {" ".join(e.name for e in entries)}
 FIGURE_CODE := {module_paths(PDF_CODE)} bin/produce_figure convarith/catalogue.py
 ARITHMETIC_DEPS := templates/document.tex.j2 templates/arithmetic.tex.j2 $(FIGURE_CODE)
 NUMERICAL_DEPS := templates/document.tex.j2 templates/numerical.tex.j2 $(FIGURE_CODE) {module_paths(NUMERICAL_CODE)}
-PNG_DEPS := {module_paths(PNG_CODE)}
-GIF_DEPS := {module_paths(GIF_CODE)}
+FRAME_DEPS := {module_paths(FRAME_CODE)}
 """
     return HEADER + common + "".join(entry_rules(e) for e in entries)

@@ -15,19 +15,17 @@ from .tools import require_program
 DEFAULT_DPI = 150
 
 
-def rasterise(pdfs: list[Path], pngs: list[Path], dpi: int = DEFAULT_DPI,
-              threads: int | None = None) -> None:
-    """Render the first page of each PDF in `pdfs` to the matching PNG path.
+def render_pages(pdfs: list[Path], dpi: int = DEFAULT_DPI,
+                 threads: int | None = None) -> list:
+    """Render the first page of each PDF to an RGB image, on white.
 
     All pages go through one merged PDF, so poppler starts once per thread
-    rather than once per frame.  PNGs have a white background.
+    rather than once per frame.
     """
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError
 
     require_program("pdftoppm")
-    if len(pdfs) != len(pngs):
-        raise ValueError("one PNG path is needed for each PDF")
     threads = threads or min(os.cpu_count() or 1, 4)
     with tempfile.TemporaryDirectory(prefix="convarith-raster-") as workdir:
         merged = Path(workdir, "pages.pdf")
@@ -39,11 +37,21 @@ def rasterise(pdfs: list[Path], pngs: list[Path], dpi: int = DEFAULT_DPI,
             raise
         except PDFPageCountError as error:
             raise ToolError(f"poppler could not read the PDFs: {error}") from None
-    if len(images) != len(pngs):
-        raise ToolError(f"poppler rendered {len(images)} pages for {len(pngs)} PDFs.")
-    encoded = {}
-    for image, png in zip(images, pngs):
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="PNG", compress_level=6)
-        encoded[Path(png)] = buffer.getvalue()
-    write_all_atomic(encoded)
+    if len(images) != len(pdfs):
+        raise ToolError(f"poppler rendered {len(images)} pages for {len(pdfs)} PDFs.")
+    return [image.convert("RGB") for image in images]
+
+
+def encode_png(image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=6)
+    return buffer.getvalue()
+
+
+def rasterise(pdfs: list[Path], pngs: list[Path], dpi: int = DEFAULT_DPI) -> list:
+    """Write each PDF's page to the matching PNG path; return the images."""
+    if len(pdfs) != len(pngs):
+        raise ValueError("one PNG path is needed for each PDF")
+    images = render_pages(pdfs, dpi)
+    write_all_atomic({Path(png): encode_png(image) for image, png in zip(images, pngs)})
+    return images

@@ -40,14 +40,20 @@ def test_rendering_is_identical_across_processes():
     assert len(next(iter(outputs))) > 1000
 
 
+def unit_squares(tex: str) -> int:
+    """Number of input units in the path that draws them."""
+    [line] = [l for l in tex.splitlines() if l.startswith(r"\draw[fill=input, draw=lines")]
+    return line.count("rectangle")
+
+
 def test_golden_files_show_the_geometry():
     """Spot checks that tie the goldens to FIGURES.md rather than to themselves."""
     tex = (GOLDEN_DIR / "padding_strides_00.tex").read_text()
     # padded input 7x7 dashed grid, 5x5 units, 3x3 output lifted by 7+1 cells
     assert r"(0,0) grid (7,7);" in tex
-    assert tex.count("fill=input, draw=lines, thick] (") == 25
+    assert unit_squares(tex) == 25
     assert "yshift=8cm" in tex and "xshift=-5pt" in tex
     assert "(0,0) grid (3,3);" in tex
     odd = (GOLDEN_DIR / "padding_strides_odd_transposed_00.tex").read_text()
     assert r"(0,0) grid (8,8);" in odd          # i + k - 1 = 6 + 3 - 1
-    assert odd.count("fill=input, draw=lines, thick] (") == 9   # 3x3 units
+    assert unit_squares(odd) == 9                # 3x3 units
