@@ -67,6 +67,7 @@ bench: | $(TEST_STAMP)
 clean:
 	rm -f $(REPORT_AUX) animations.mk
 	rm -rf pdf png
+	rm -f gif/.*.tmp
 
 distclean: clean
 	rm -f $(REPORT).pdf

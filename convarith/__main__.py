@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .cli import ArgumentParser, run
+from .errors import ParameterError
 
 
 def stages(argv: Sequence[str]) -> int:
@@ -29,6 +30,10 @@ def stages(argv: Sequence[str]) -> int:
     frames.add_argument("gif")
     frames.add_argument("pdfs", nargs="+")
     args = parser.parse_args(argv)
+    if not 10 <= getattr(args, "dpi", 150) <= 1200:
+        raise ParameterError(f"--dpi must be between 10 and 1200, not {args.dpi}.")
+    if not 10 <= getattr(args, "frame_ms", 1000) <= 100000:
+        raise ParameterError(f"--frame-ms must be between 10 and 100000, not {args.frame_ms}.")
     if args.stage == "frames":
         from .build import build_frames
         build_frames([Path(p) for p in args.pdfs], Path(args.png_dir), Path(args.gif),

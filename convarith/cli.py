@@ -8,6 +8,8 @@ non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from typing import Callable, Sequence
 
@@ -17,6 +19,17 @@ from .spec import KINDS, MODES, FigureSpec
 from .theme import DEFAULT_THEME, parse_theme
 
 AXES = ("height", "width")
+#: Import names whose package on PyPI is called differently.
+DISTRIBUTIONS = {"PIL": "pillow"}
+#: A whole number as users type it: ASCII digits only (str.isdigit() also
+#: accepts characters such as '²' that int() then rejects).
+INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+
+
+def parse_int(text: str) -> int | None:
+    """int(text) for a plain ASCII whole number, else None."""
+    text = str(text).strip()
+    return int(text) if INTEGER.fullmatch(text) else None
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -31,12 +44,12 @@ def parse_pair(flag: str, text: str | None, minimum: int) -> tuple[int, int] | N
     """'3' -> (3, 3); '3,2' -> (3, 2) as (height, width)."""
     if text is None:
         return None
-    parts = [p.strip() for p in str(text).split(",")]
-    if len(parts) not in (1, 2) or not all(p.lstrip("-").isdigit() for p in parts):
+    parts = [parse_int(p) for p in str(text).split(",")]
+    if len(parts) not in (1, 2) or None in parts:
         raise ParameterError(
             f"{flag} must be a whole number or two separated by a comma "
             f"(height,width), such as 3 or 3,2; got {text!r}.")
-    values = [int(p) for p in parts]
+    values = parts
     for value in values:
         if value < minimum:
             raise ParameterError(f"{flag} must be at least {minimum}, but it is {value}.")
@@ -82,7 +95,7 @@ def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
                            "optionally followed by ROLE=#RRGGBB overrides with ROLE "
                            "one of input, output, footprint, lines, e.g. "
                            "'solarized,input=#ff8800'")
-    look.add_argument("--max-steps", type=int, default=None, metavar="N",
+    look.add_argument("--max-steps", default=None, metavar="N",
                       help="refuse figures with more steps than N (default 1024, "
                            "or $CONVARITH_MAX_STEPS)")
 
@@ -136,12 +149,21 @@ def spec_from_args(kind: str, name: str, args) -> FigureSpec:
     if kind not in KINDS:
         raise ParameterError(f"Unknown figure type {kind!r}; choose one of "
                              f"{', '.join(KINDS)}.")
+    if args.mode not in MODES:
+        raise ParameterError(f"Unknown --mode {args.mode!r}; choose one of "
+                             f"{', '.join(MODES)}.")
     if args.mode != "convolution" and kind == "arithmetic":
         raise ParameterError(f"--mode {args.mode} applies to numerical figures only; "
                              "arithmetic figures show no values.")
     theme = parse_theme(args.theme) if args.theme is not None else DEFAULT_THEME
+    max_steps = None
+    if args.max_steps is not None:
+        max_steps = parse_int(args.max_steps)
+        if max_steps is None or max_steps < 1:
+            raise ParameterError(f"--max-steps must be a whole number of at least 1, "
+                                 f"not {args.max_steps!r}.")
     return FigureSpec(name=name, kind=kind, axes=_axes(args), mode=args.mode,
-                      labels=args.labels, theme=theme, max_steps=args.max_steps)
+                      labels=args.labels, theme=theme, max_steps=max_steps)
 
 
 def geometry_spec(kind: str, name: str, argv: Sequence[str]) -> FigureSpec:
@@ -164,3 +186,44 @@ def run(main: Callable[[Sequence[str]], int], argv: Sequence[str] | None = None,
         return 130
     except BrokenPipeError:
         return 1
+    except ImportError as error:
+        module = (error.name or "").split(".")[0]
+        if not module or module == __package__:
+            return _internal_error(prog, error)
+        package = DISTRIBUTIONS.get(module, module)
+        print(f"{prog}: error: the Python package '{package}' is not installed for "
+              f"{sys.executable}. Run 'make setup', which makes .venv with every "
+              "package, and use .venv/bin/python (or 'pip install -e .').",
+              file=sys.stderr)
+        return 1
+    except OSError as error:
+        # A file named on the command line is missing, unreadable or not what
+        # it should be (e.g. a PNG that is not an image).
+        reason = (error.strerror or str(error)).rstrip(".")
+        if error.filename:
+            reason = f"cannot use '{error.filename}': {reason}"
+        print(f"{prog}: error: {reason}.", file=sys.stderr)
+        return 1
+    except Exception as error:
+        if type(error).__module__.partition(".")[0] == "jinja2":
+            # A template (templates/*.tex.j2) that Jinja2 cannot load or render.
+            where = ""
+            if getattr(error, "filename", None):
+                where += f" in {error.filename}"
+            if getattr(error, "lineno", None):
+                where += f", line {error.lineno}"
+            print(f"{prog}: error: a figure template could not be used{where} "
+                  f"({type(error).__name__}: {error}); no file was written.",
+                  file=sys.stderr)
+            return 3
+        return _internal_error(prog, error)
+
+
+def _internal_error(prog: str, error: BaseException) -> int:
+    """A bug: say so in one paragraph, keep the details on demand."""
+    if os.environ.get("CONVARITH_DEBUG"):
+        raise error
+    print(f"{prog}: internal error ({type(error).__name__}: {error}). This is a "
+          "bug; please report it with the command you ran. Set CONVARITH_DEBUG=1 "
+          "to see the traceback.", file=sys.stderr)
+    return 70

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from .cli import ArgumentParser, add_geometry_arguments, spec_from_args
+from .cli import ArgumentParser, add_geometry_arguments, parse_int, spec_from_args
 from .errors import ParameterError
 from .spec import KINDS, FigureSpec
 
@@ -60,9 +61,10 @@ def describe(spec: FigureSpec) -> dict:
 def parse_step(text: str, spec: FigureSpec) -> list[int]:
     if text == "all":
         return list(range(spec.steps))
-    if not text.lstrip("-").isdigit():
-        raise ParameterError(f"STEP must be a whole number or 'all', not {text!r}.")
-    step = int(text)
+    step = parse_int(text)
+    if step is None:
+        raise ParameterError(f"STEP must be a whole number from 0 to {spec.steps - 1}, "
+                             f"or 'all', not {text!r}.")
     spec.check_step(step)
     return [step]
 
@@ -72,7 +74,8 @@ def produce_figure(argv: Sequence[str]) -> int:
         prog="produce_figure",
         description="Write pdf/NAME_NN.pdf for one step (or all steps) of a "
                     "convolution arithmetic animation.")
-    parser.add_argument("kind", metavar="{arithmetic,numerical}", choices=KINDS,
+    # No argparse choices: spec_from_args names the figure types in its message.
+    parser.add_argument("kind", metavar="{arithmetic,numerical}",
                         help="arithmetic: sizes only, drawn obliquely; "
                              "numerical: flat, with values")
     parser.add_argument("name", help="animation name; files are pdf/NAME_NN.pdf")
@@ -95,6 +98,22 @@ def produce_figure(argv: Sequence[str]) -> int:
     return 0
 
 
+def _number(kind: type, low, high):
+    """argparse type: a number from `low` to `high`, with the range in the message."""
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:   # also refuses nan
+            # argparse prefixes "argument FLAG: "
+            raise argparse.ArgumentTypeError(
+                f"must be a {'whole ' if kind is int else ''}number between {low} "
+                f"and {high}, not {text!r}")
+        return value
+    return convert
+
+
 def animate(argv: Sequence[str]) -> int:
     parser = ArgumentParser(
         prog="animate",
@@ -105,9 +124,9 @@ def animate(argv: Sequence[str]) -> int:
                         help="arithmetic (default) or numerical")
     add_geometry_arguments(parser)
     parser.add_argument("--out", metavar="PATH", help="GIF path (default gif/NAME.gif)")
-    parser.add_argument("--fps", type=float, default=1.0,
+    parser.add_argument("--fps", type=_number(float, 0.01, 50), default=1.0,
                         help="frames per second (default 1)")
-    parser.add_argument("--dpi", type=int, default=150,
+    parser.add_argument("--dpi", type=_number(int, 10, 1200), default=150,
                         help="raster resolution of the PNG frames (default 150)")
     args = parser.parse_args(argv)
     if not 0.01 <= args.fps <= 50:

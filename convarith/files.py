@@ -30,8 +30,12 @@ def atomic_output(path: Path):
     """Yield a temporary path beside `path`; move it into place on success."""
     path = Path(path)
     ensure_directory(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
-                               dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
+                                   dir=path.parent)
+    except OSError as error:
+        raise ToolError(f"Could not write '{path}' in '{path.parent}': "
+                        f"{error.strerror}. Nothing was changed there.") from None
     os.close(fd)
     try:
         yield Path(tmp)
@@ -53,6 +57,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 def write_all_atomic(files: dict[Path, bytes]) -> None:
     """Write several files; all temporaries are complete before any is moved."""
     staged = []
+    path = None
     try:
         for path, data in files.items():
             path = Path(path)
@@ -66,8 +71,12 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
         for tmp, path in staged:
             os.replace(tmp, path)
     except OSError as error:
-        raise ToolError(f"Could not write the outputs ({error.strerror}: "
-                        f"{error.filename}). Files already there were kept.") from None
+        where = path.parent if path is not None else Path(".")
+        reason = error.strerror or str(error)
+        if error.filename:
+            reason += f": {error.filename}"
+        raise ToolError(f"Could not write into the output directory '{where}' "
+                        f"({reason}); nothing half-written was left there.") from None
     finally:
         for tmp, _ in staged:
             with contextlib.suppress(FileNotFoundError):

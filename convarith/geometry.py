@@ -132,8 +132,13 @@ class DirectAxis:
         """Input cells left over at the bottom/right edge: (i + 2p - k_eff) mod s."""
         return (self.i + 2 * self.p - self.k_eff) % self.s
 
+    @property
+    def extent(self) -> int:
+        """Drawn input cells: the input with its padding."""
+        return self.i + 2 * self.p
+
     def layout(self) -> AxisLayout:
-        return AxisLayout(extent=self.i + 2 * self.p,
+        return AxisLayout(extent=self.extent,
                           units=tuple(range(self.p, self.p + self.i)),
                           kernel=self.k, dilation=self.d, stride=self.s, output=self.o)
 
@@ -203,8 +208,13 @@ class TransposedAxis:
         """Zeros added after the stretched input: k_eff - 1 - p + a."""
         return self.pad_before + self.a
 
+    @property
+    def extent(self) -> int:
+        """Drawn input cells: the stretched input with its zeros around it."""
+        return self.pad_before + self.stretched + self.pad_after
+
     def layout(self) -> AxisLayout:
-        extent = self.pad_before + self.stretched + self.pad_after
+        extent = self.extent
         units = tuple(self.pad_before + j * self.s for j in range(self.i))
         return AxisLayout(extent=extent, units=units, kernel=self.k,
                           dilation=self.d, stride=1, output=self.o)

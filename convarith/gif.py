@@ -13,12 +13,12 @@ differencing, so Pillow, which imageio wraps, writes the file here.)
 from __future__ import annotations
 
 import io
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from .errors import ToolError
 from .files import write_bytes_atomic
 
 FRAME_MS = 1000
@@ -54,18 +54,15 @@ def choose_palette(colours: np.ndarray, counts: np.ndarray, size: int) -> np.nda
 
 def quantise(stack: np.ndarray, size: int = PALETTE_SIZE) -> tuple[np.ndarray, np.ndarray]:
     """Palette indices for every pixel of `stack`, and the palette (K x 3)."""
-    counter: Counter = Counter()
-    for frame in stack:
-        counter.update(dict((rgb, n) for n, rgb in
-                            Image.fromarray(frame).getcolors(maxcolors=frame.shape[0] * frame.shape[1])))
-    colours = np.array(list(counter), dtype=np.int64)
-    counts = np.array(list(counter.values()), dtype=np.int64)
-    palette = choose_palette(colours, counts, size)
-    distance = ((colours[:, None, :] - palette[None, :, :].astype(np.int64)) ** 2).sum(2)
-    lookup = np.zeros(1 << 24, dtype=np.uint8)
-    lookup[(colours[:, 0] << 16) | (colours[:, 1] << 8) | colours[:, 2]] = distance.argmin(1)
     packed = ((stack[..., 0].astype(np.int32) << 16)
               | (stack[..., 1].astype(np.int32) << 8) | stack[..., 2])
+    histogram = np.bincount(packed.ravel(), minlength=1 << 24)
+    present = np.flatnonzero(histogram)
+    colours = np.stack([present >> 16, (present >> 8) & 255, present & 255], 1)
+    palette = choose_palette(colours, histogram[present], size)
+    distance = ((colours[:, None, :] - palette[None, :, :].astype(np.int64)) ** 2).sum(2)
+    lookup = np.zeros(1 << 24, dtype=np.uint8)
+    lookup[present] = distance.argmin(1)
     return lookup[packed], palette.astype(np.uint8)
 
 
@@ -89,6 +86,10 @@ def encode_gif(frames: list[np.ndarray], frame_ms: int = FRAME_MS,
 def write_gif(pngs: list[Path], gif: Path, frame_ms: int = FRAME_MS) -> None:
     frames = []
     for path in pngs:
-        with Image.open(path) as image:
-            frames.append(np.asarray(image.convert("RGB")))
+        try:
+            with Image.open(path) as image:
+                frames.append(np.asarray(image.convert("RGB")))
+        except (OSError, SyntaxError) as error:
+            raise ToolError(f"Cannot read the frame '{path}' ({error}); rebuild it, "
+                            "e.g. by deleting it and running make again.") from None
     write_bytes_atomic(Path(gif), encode_gif(frames, frame_ms))

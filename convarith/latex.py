@@ -8,6 +8,7 @@ per page.  Writing into pdf/ is the caller's job (see convarith.files).
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import subprocess
@@ -22,32 +23,61 @@ TIMEOUT_SECONDS = 300
 EXCERPT_CONTEXT = 2
 # Fixed date for every PDF, so two builds are byte-identical.
 REPRODUCIBLE_ENV = {"SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+# Besides -no-shell-escape: kpathsea's paranoid mode, so TeX reads and writes
+# no absolute paths, parent directories or dot files (only its own tree and
+# the private working directory).  The figures need nothing else.
+PARANOID_ENV = {"openin_any": "p", "openout_any": "p"}
+# Unwrapped log lines (TeX wraps at 79 characters by default), so error
+# lines and file names reach the message whole.
+LOG_ENV = {"max_print_line": "10000", "error_line": "254", "half_error_line": "238"}
 
 
 def pdflatex_command(pdflatex: str, jobname: str) -> list[str]:
-    """The pdflatex command line: no shell escape, stop at the first error."""
+    """The pdflatex command line: no shell escape, stop at the first error.
+
+    Errors keep TeX's classic form ('! message' and 'l.N context'), which
+    names the line of the generated TeX; -file-line-error would replace the
+    '!' lines with 'file:N:' lines that may point into any package file.
+    """
     return [pdflatex, "-interaction=nonstopmode", "-halt-on-error",
-            "-no-shell-escape", "-file-line-error", f"-jobname={jobname}",
-            f"{jobname}.tex"]
+            "-no-shell-escape", f"-jobname={jobname}", f"{jobname}.tex"]
+
+
+# '!' lines that only say that TeX stopped, not why.
+_STOP_LINES = re.compile(r"^!\s*(Emergency stop\.|==> Fatal error occurred)")
+_LOCATION = re.compile(r"^l\.(\d+) ?(.*)$")
 
 
 def log_excerpt(log: str, tex: str) -> str:
-    """The error lines of a LaTeX log, plus the generated TeX around `l.N`."""
-    lines = log.splitlines()
-    wanted = []
-    for index, line in enumerate(lines):
-        if line.startswith("!") or re.match(r"^[^:\s]+\.tex:\d+: ", line):
-            wanted.extend(lines[index:index + 3])
-    line_numbers = [int(m.group(1)) for m in
-                    re.finditer(r"(?:^l\.|\.tex:)(\d+)", log, re.MULTILINE)]
-    excerpt = "\n".join(dict.fromkeys(l for l in wanted if l.strip()))
+    """The '!' error lines and 'l.N' lines of a LaTeX log, plus the generated
+    TeX around each line N that is a line of `tex`."""
+    wanted, locations = [], []
+    for line in log.splitlines():
+        location = _LOCATION.match(line)
+        if location:
+            wanted.append(line.rstrip())
+            locations.append((int(location.group(1)), location.group(2)))
+        elif line.startswith("!") and not _STOP_LINES.match(line):
+            wanted.append(line.rstrip())
+    excerpt = "\n".join(dict.fromkeys(wanted))
     source = tex.splitlines()
-    for number in sorted(set(line_numbers))[:3]:
+    shown_numbers = set()
+    for number, context in locations:
+        if number in shown_numbers or not 1 <= number <= len(source):
+            continue
+        # 'l.N' counts lines of whichever file TeX was reading; show our TeX
+        # only when the context TeX prints is on our line N.
+        context = context.strip().lstrip(".").strip()
+        if context and context not in source[number - 1]:
+            continue
+        shown_numbers.add(number)
         low = max(number - 1 - EXCERPT_CONTEXT, 0)
         high = min(number + EXCERPT_CONTEXT, len(source))
         shown = [f"{'>' if n + 1 == number else ' '}{n + 1:5d}: {source[n]}"
                  for n in range(low, high)]
         excerpt += f"\nGenerated TeX around line {number}:\n" + "\n".join(shown)
+        if len(shown_numbers) == 3:
+            break
     return excerpt.strip()
 
 
@@ -59,7 +89,7 @@ def _missing_file(log: str) -> str | None:
 def compile_tex(tex: str, jobname: str = "figure") -> bytes:
     """Compile `tex` with pdflatex in a private temporary directory; return the PDF."""
     pdflatex = require_program("pdflatex", os.environ.get(PDFLATEX_ENV) or None)
-    env = dict(os.environ, **REPRODUCIBLE_ENV)
+    env = dict(os.environ, **REPRODUCIBLE_ENV, **PARANOID_ENV, **LOG_ENV)
     with tempfile.TemporaryDirectory(prefix="convarith-") as workdir:
         source = Path(workdir, f"{jobname}.tex")
         source.write_text(tex, encoding="utf-8")
@@ -102,11 +132,27 @@ def split_pages(pdf: bytes) -> list[bytes]:
 def merge_pages(pdfs: list[Path]) -> bytes:
     """One multi-page PDF from several PDF files (for a single rasteriser run)."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
 
     writer = PdfWriter()
-    for path in pdfs:
-        for page in PdfReader(path).pages:
-            writer.add_page(page)
+    # pypdf logs repairs of damaged files ("EOF marker not found") on stderr;
+    # a damaged file becomes one clear message below instead.
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        for path in pdfs:
+            try:
+                for page in PdfReader(path).pages:
+                    writer.add_page(page)
+            except OSError as error:
+                raise ToolError(f"Cannot read the PDF '{path}': "
+                                f"{error.strerror or error}.") from None
+            except (PyPdfError, ValueError) as error:
+                raise ToolError(f"'{path}' is not a readable PDF ({error}); rebuild it, "
+                                "e.g. with 'make all_animations'.") from None
+    finally:
+        logger.setLevel(level)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -50,7 +50,6 @@ def entry_rules(entry: Entry) -> str:
 {var}_PNG := {pngs}
 ALL_PDF += $({var}_PDF)
 ALL_PNG += $({var}_PNG)
-ALL_GIF += gif/{entry.name}.gif
 {"CLASSIC_GIF" if entry.classic else "EXTENDED_GIF"} += gif/{entry.name}.gif
 {spec.kind.upper()}_PDF += $({var}_PDF)
 $({var}_PDF) &: $({spec.kind.upper()}_DEPS) | $(SETUP_STAMP)
@@ -71,4 +70,8 @@ ARITHMETIC_DEPS := templates/document.tex.j2 templates/arithmetic.tex.j2 $(FIGUR
 NUMERICAL_DEPS := templates/document.tex.j2 templates/numerical.tex.j2 $(FIGURE_CODE) {module_paths(NUMERICAL_CODE)}
 FRAME_DEPS := {module_paths(FRAME_CODE)}
 """
-    return HEADER + common + "".join(entry_rules(e) for e in entries)
+    # Longest animations first, so that under make -j the last jobs are short
+    # and no core waits alone at the end.
+    by_length = sorted(entries, key=lambda e: -e.spec().steps)
+    order = f"ALL_GIF := {' '.join(f'gif/{e.name}.gif' for e in by_length)}\n"
+    return HEADER + common + order + "".join(entry_rules(e) for e in entries)

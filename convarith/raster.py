@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -13,6 +15,24 @@ from .latex import merge_pages
 from .tools import require_program
 
 DEFAULT_DPI = 150
+
+
+def merge_pdfs(pdfs: list[Path], merged: Path) -> None:
+    """Join the PDFs into one file: with poppler's pdfunite when there is more
+    than one (much faster than pypdf), checking each input first."""
+    for pdf in pdfs:
+        if not Path(pdf).is_file():
+            raise ToolError(f"The PDF '{pdf}' does not exist; build it first "
+                            "(make all_animations builds every frame).")
+    pdfunite = shutil.which("pdfunite")
+    if pdfunite is None or len(pdfs) == 1:
+        merged.write_bytes(merge_pages(pdfs))
+        return
+    result = subprocess.run([pdfunite, *map(str, pdfs), str(merged)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        # pypdf reads them one by one, so its error names the damaged file.
+        merged.write_bytes(merge_pages(pdfs))
 
 
 def render_pages(pdfs: list[Path], dpi: int = DEFAULT_DPI,
@@ -29,7 +49,7 @@ def render_pages(pdfs: list[Path], dpi: int = DEFAULT_DPI,
     threads = threads or min(os.cpu_count() or 1, 4)
     with tempfile.TemporaryDirectory(prefix="convarith-raster-") as workdir:
         merged = Path(workdir, "pages.pdf")
-        merged.write_bytes(merge_pages(pdfs))
+        merge_pdfs(pdfs, merged)
         try:
             images = convert_from_path(merged, dpi=dpi, thread_count=threads)
         except PDFInfoNotInstalledError:
@@ -44,7 +64,7 @@ def render_pages(pdfs: list[Path], dpi: int = DEFAULT_DPI,
 
 def encode_png(image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=6)
+    image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 

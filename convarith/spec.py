@@ -47,9 +47,10 @@ def max_steps_limit(override: int | None = None) -> int:
     raw = os.environ.get(MAX_STEPS_ENV)
     if raw is None:
         return DEFAULT_MAX_STEPS
-    if not raw.isdigit() or int(raw) < 1:
+    if re.fullmatch(r"[0-9]+", raw.strip(), re.ASCII) is None or int(raw) < 1:
         raise ParameterError(
-            f"{MAX_STEPS_ENV} must be a positive whole number, not {raw!r}.")
+            f"{MAX_STEPS_ENV} must be a positive whole number, not {raw!r}; "
+            f"unset it for the default of {DEFAULT_MAX_STEPS}.")
     return int(raw)
 
 
@@ -77,19 +78,33 @@ class FigureSpec:
             raise ParameterError("Both axes must be direct or both transposed.")
         if self.mode != "convolution":
             self._check_pooling()
+        if self.max_steps is not None and (
+                not isinstance(self.max_steps, int) or self.max_steps < 1):
+            raise ParameterError(
+                f"--max-steps must be a whole number of at least 1, not {self.max_steps!r}.")
         limit = max_steps_limit(self.max_steps)
+        # Extents come from the arithmetic, not from the layouts, which list
+        # every cell and would take ages for absurd sizes.
+        too_wide = [(name, ax.extent) for name, ax in zip(("height", "width"), self.axes)
+                    if ax.extent > MAX_EXTENT]
+        extent_text = ("the drawn input would be "
+                       + " and ".join(f"{extent} cells in {name}" for name, extent in too_wide)
+                       + f", above the limit of {MAX_EXTENT} cells per axis")
         if self.steps > limit:
+            fix = (f"Use smaller sizes, or raise the limit with --max-steps N or "
+                   f"the {MAX_STEPS_ENV} environment variable if you really want "
+                   "that many frames.")
+            if too_wide:
+                fix = (f"That limit can be raised (--max-steps N or "
+                       f"{MAX_STEPS_ENV}), but {extent_text}, and that one is fixed; "
+                       "use smaller sizes.")
             raise ParameterError(
                 f"This figure would have {self.steps} steps "
                 f"({self.output_size[0]}x{self.output_size[1]} output cells), "
-                f"above the limit of {limit}. Use smaller sizes, or raise the "
-                f"limit with --max-steps N or the {MAX_STEPS_ENV} environment "
-                "variable if you really want that many frames.")
-        for name, extent in zip(("height", "width"), self.drawn_size):
-            if extent > MAX_EXTENT:
-                raise ParameterError(
-                    f"The drawn input would be {extent} cells in {name}, above "
-                    f"the fixed limit of {MAX_EXTENT}; use smaller sizes.")
+                f"above the limit of {limit}. {fix}")
+        if too_wide:
+            raise ParameterError(f"{extent_text[0].upper()}{extent_text[1:]}, a fixed "
+                                 "limit; use smaller sizes.")
 
     def _check_pooling(self):
         if self.transposed:
@@ -101,7 +116,7 @@ class FigureSpec:
                 raise ParameterError(
                     "average pooling takes no dilation (PyTorch's avg_pool2d "
                     f"has none), but dilation is {ax.d}.")
-            if 2 * ax.p > (ax.k_eff if self.mode == "max" else ax.k):
+            if ax.p > ax.k // 2:
                 raise ParameterError(
                     f"pooling padding must be at most half the kernel size "
                     f"(as PyTorch requires), but it is {ax.p} with kernel size {ax.k}.")
@@ -124,7 +139,7 @@ class FigureSpec:
 
     @property
     def drawn_size(self) -> tuple[int, int]:
-        return tuple(layout.extent for layout in self.layouts)
+        return tuple(ax.extent for ax in self.axes)
 
     @property
     def steps(self) -> int:

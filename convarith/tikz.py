@@ -23,9 +23,13 @@ def template_name(kind: str) -> str:
     return f"{kind}.tex.j2"
 
 
-@lru_cache(maxsize=None)
-def environment(template_dir: str = str(TEMPLATE_DIR)) -> jinja2.Environment:
+def environment(template_dir: str | None = None) -> jinja2.Environment:
     """Jinja2 with TeX-friendly delimiters, so braces stay TeX's."""
+    return _environment(str(template_dir or TEMPLATE_DIR))
+
+
+@lru_cache(maxsize=None)
+def _environment(template_dir: str) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dir),
         block_start_string="<%", block_end_string="%>",
