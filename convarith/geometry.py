@@ -64,6 +64,17 @@ def _check_int(name: str, value, minimum: int) -> None:
              f"{name} must be at least {minimum}, but it is {value}.")
 
 
+def _check_common(axis) -> str:
+    """Check the parameters both axis kinds share; return the axis tag for messages."""
+    tag = f" ({axis.axis})" if axis.axis else ""
+    _check_int("input size" + tag, axis.i, 1)
+    _check_int("kernel size" + tag, axis.k, 1)
+    _check_int("stride" + tag, axis.s, 1)
+    _check_int("padding" + tag, axis.p, 0)
+    _check_int("dilation" + tag, axis.d, 1)
+    return tag
+
+
 @dataclass(frozen=True)
 class AxisLayout:
     """What an animation draws along one axis.
@@ -107,12 +118,7 @@ class DirectAxis:
     axis: str = ""
 
     def __post_init__(self):
-        tag = f" ({self.axis})" if self.axis else ""
-        _check_int("input size" + tag, self.i, 1)
-        _check_int("kernel size" + tag, self.k, 1)
-        _check_int("stride" + tag, self.s, 1)
-        _check_int("padding" + tag, self.p, 0)
-        _check_int("dilation" + tag, self.d, 1)
+        tag = _check_common(self)
         _require(self.i + 2 * self.p >= self.k_eff,
                  f"The kernel{tag} covers {self.k_eff} cells "
                  f"(k={self.k}, d={self.d}), more than the padded input's "
@@ -165,12 +171,7 @@ class TransposedAxis:
     axis: str = ""
 
     def __post_init__(self):
-        tag = f" ({self.axis})" if self.axis else ""
-        _check_int("input size" + tag, self.i, 1)
-        _check_int("kernel size" + tag, self.k, 1)
-        _check_int("stride" + tag, self.s, 1)
-        _check_int("padding" + tag, self.p, 0)
-        _check_int("dilation" + tag, self.d, 1)
+        tag = _check_common(self)
         _check_int("output padding" + tag, self.a, 0)
         _require(self.a < self.s or self.a < self.d,
                  f"output padding{tag} must be smaller than the stride or the "

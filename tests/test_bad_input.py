@@ -328,8 +328,12 @@ def test_table_is_large_and_distinct():
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory) -> dict[str, list[str]]:
     """Every case run once (in parallel; each is a short process)."""
+    # Directories are made here, in one thread: pytest's tmp_path_factory is
+    # not thread-safe (two threads may each create a new base directory).
+    workdirs = {case.id: tmp_path_factory.mktemp(case.id[:40]) for case in CASES}
+
     def run(case):
-        workdir = tmp_path_factory.mktemp(case.id[:40])
+        workdir = workdirs[case.id]
         seed_workdir(workdir)
         return case.id, check_case(case, workdir)
 
