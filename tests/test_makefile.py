@@ -1,0 +1,96 @@
+"""The generated Make rules and the committed Makefile, checked with make -n."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from convarith.catalogue import CATALOGUE
+from convarith.makefile import makefile_text
+
+ROOT = Path(__file__).resolve().parent.parent
+NUMERICAL = {e.name for e in CATALOGUE if e.kind == "numerical"}
+ARITHMETIC = {e.name for e in CATALOGUE if e.kind == "arithmetic"}
+
+
+def dry_run(*args: str) -> str:
+    """What make would run, with every target considered out of date but those in args."""
+    result = subprocess.run(["make", "-n", "--no-print-directory", *args], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def animations_in(plan: str) -> set[str]:
+    names = set()
+    for line in plan.splitlines():
+        if "bin/produce_figure" in line:
+            names.add(line.split()[line.split().index("all") - 1])
+    return names
+
+
+def test_generator_needs_only_the_standard_library():
+    """bin/generate_makefile runs isolated from site-packages (-I -S)."""
+    result = subprocess.run([sys.executable, "-I", "-S", "bin/generate_makefile", "-o", "-"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == makefile_text(CATALOGUE)
+
+
+def test_rules_cover_every_step_of_every_animation():
+    text = makefile_text(CATALOGUE)
+    for item in CATALOGUE:
+        spec = item.spec()
+        last = spec.step_name(spec.steps - 1)
+        assert f"pdf/{last}.pdf" in text and f"png/{last}.png" in text
+        assert f"pdf/{spec.step_name(spec.steps)}.pdf" not in text
+        assert f"gif/{item.name}.gif" in text
+
+
+def test_makefile_declares_safety_and_phony_targets():
+    text = (ROOT / "Makefile").read_text()
+    assert ".DELETE_ON_ERROR:" in text
+    phony = next(l for l in text.splitlines() if l.startswith(".PHONY:"))
+    for target in ("all_animations", "test", "clean", "help", "check-figures"):
+        assert target in phony.split()
+    assert "PDFLATEX ?=" in text and "PYTHON ?=" in text
+
+
+@pytest.fixture(scope="module")
+def built():
+    """Everything up to date, so a dry run shows only what a change causes."""
+    result = subprocess.run(["make", "-j2", "all_animations", "conv_arithmetic.pdf"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.integration
+def test_second_make_does_nothing(built):
+    assert animations_in(dry_run("all_animations")) == set()
+    assert "convarith frames" not in dry_run("all_animations")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("touched,expected", [
+    ("templates/numerical.tex.j2", NUMERICAL),
+    ("convarith/values.py", NUMERICAL),
+    ("templates/arithmetic.tex.j2", ARITHMETIC),
+    ("convarith/tikz.py", NUMERICAL | ARITHMETIC),
+])
+def test_a_change_rebuilds_exactly_the_animations_that_use_it(built, touched, expected):
+    assert animations_in(dry_run("-W", touched, "all_animations")) == expected
+
+
+@pytest.mark.integration
+def test_gif_code_change_redoes_frames_but_not_pdfs(built):
+    plan = dry_run("-W", "convarith/gif.py", "all_animations")
+    assert animations_in(plan) == set()
+    assert plan.count("convarith frames") == len(CATALOGUE)
+
+
+@pytest.mark.integration
+def test_report_rebuilds_when_a_frame_it_shows_changes(built):
+    assert "latexmk" not in dry_run("conv_arithmetic.pdf")
+    plan = dry_run("-W", "pdf/padding_strides_00.pdf", "conv_arithmetic.pdf")
+    assert "latexmk" in plan
