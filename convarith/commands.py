@@ -69,7 +69,7 @@ def parse_step(text: str, spec: FigureSpec) -> list[int]:
     return [step]
 
 
-def produce_figure(argv: Sequence[str]) -> int:
+def produce_figure_parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="produce_figure",
         description="Write pdf/NAME_NN.pdf for one step (or all steps) of a "
@@ -86,7 +86,11 @@ def produce_figure(argv: Sequence[str]) -> int:
                              "call and values as JSON; write nothing")
     parser.add_argument("--pdf-dir", default=str(FIGURE_DIRS["pdf"]), metavar="DIR",
                         help="where to write the PDFs (default pdf)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def produce_figure(argv: Sequence[str]) -> int:
+    args = produce_figure_parser().parse_args(argv)
     spec = spec_from_args(args.kind, args.name, args)
     steps = parse_step(args.step, spec)
     if args.describe:
@@ -114,7 +118,7 @@ def _number(kind: type, low, high):
     return convert
 
 
-def animate(argv: Sequence[str]) -> int:
+def animate_parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="animate",
         description="Make gif/NAME.gif (and its pdf/ and png/ frames) for an "
@@ -128,7 +132,11 @@ def animate(argv: Sequence[str]) -> int:
                         help="frames per second (default 1)")
     parser.add_argument("--dpi", type=_number(int, 10, 1200), default=150,
                         help="raster resolution of the PNG frames (default 150)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def animate(argv: Sequence[str]) -> int:
+    args = animate_parser().parse_args(argv)
     if not 0.01 <= args.fps <= 50:
         raise ParameterError(f"--fps must be between 0.01 and 50, not {args.fps}.")
     if not 10 <= args.dpi <= 1200:

@@ -387,8 +387,10 @@ def run_trials(trials: int, seed: int, jobs: int, names: list[str] | None,
     """(trials tried, trials held, problems of trials and checks)."""
     rng = random.Random(seed)
     expected = expected_outputs(names)
-    targets = (["all_animations"] if names is None
-               else [f"gif/{name}.gif" for name in names])
+    # For a subset, ask for every file (as all_animations does), not just the
+    # GIFs: a GIF newer than its PDFs is up to date even when a PNG made
+    # beside it was deleted, since the PNGs are not its prerequisites.
+    targets = ["all_animations"] if names is None else sorted(expected)
     owned = workdir is None
     parent = Path(tempfile.mkdtemp(prefix="convarith-trials-")) if owned else workdir
     problems: list[str] = []

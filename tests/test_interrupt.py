@@ -4,7 +4,7 @@ The full experiment - 21 trials over all_animations and the -j1/-j8
 comparison - runs with `.venv/bin/python tests/interrupt_trials.py`.  Here:
 
 * the checker itself is tested on broken files (fast);
-* 4 trials interrupt a build of a few animations with SIGINT, SIGKILL and
+* 20 trials interrupt a build of a few animations with SIGINT, SIGKILL and
   SIGTERM, then check the files left and the next build (integration, slow);
 * `make -j8 all_animations` and `make -j1 all_animations` from clean copies
   give byte-identical pdf/, png/ and gif/ (integration, slow).
@@ -98,13 +98,13 @@ def test_expected_outputs_follow_the_catalogue():
 @pytest.mark.integration
 @pytest.mark.slow
 def test_interrupted_builds_leave_only_complete_files(tmp_path, capsys):
-    tried, held, problems = trials.run_trials(trials=4, seed=7, jobs=2, names=SUBSET,
+    tried, held, problems = trials.run_trials(trials=20, seed=7, jobs=2, names=SUBSET,
                                               parallel=False, workdir=tmp_path,
                                               log=lambda line: None)
     with capsys.disabled():
         print(f"\ninterrupt trials: {tried} tried, {held} held")
     assert not problems, "\n".join(problems)
-    assert tried == 4 and held == 4
+    assert tried == 20 and held == 20
 
 
 @pytest.mark.integration
