@@ -46,7 +46,11 @@ def render_pages(pdfs: list[Path], dpi: int = DEFAULT_DPI,
     from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError
 
     require_program("pdftoppm")
-    threads = threads or min(os.cpu_count() or 1, 4)
+    # Under make -j the other cores are busy with other animations, and each
+    # extra poppler process parses the whole PDF again.
+    in_parallel_make = "-j" in os.environ.get("MAKEFLAGS", "") or "--jobserver" in \
+        os.environ.get("MAKEFLAGS", "")
+    threads = threads or (1 if in_parallel_make else min(os.cpu_count() or 1, 4))
     with tempfile.TemporaryDirectory(prefix="convarith-raster-") as workdir:
         merged = Path(workdir, "pages.pdf")
         merge_pdfs(pdfs, merged)

@@ -114,10 +114,17 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
 def render_step(spec: FigureSpec, step: int, values=None) -> str:
     """TikZ picture of one step (no document around it)."""
     template = environment().get_template(template_name(spec.kind))
-    return template.render(step_context(spec, step, values))
+    return template.render(step_context(spec, step, values), part="step")
+
+
+def render_static(spec: FigureSpec, values=None) -> str:
+    """TikZ picture of what every step shares, typeset once per document."""
+    template = environment().get_template(template_name(spec.kind))
+    return template.render(step_context(spec, 0, values), part="static")
 
 
 def render_document(spec: FigureSpec, steps: Iterable[int], values=None) -> str:
     """A standalone document with one page per step."""
     pictures = [render_step(spec, step, values) for step in steps]
-    return environment().get_template(DOCUMENT_TEMPLATE).render(pictures=pictures)
+    return environment().get_template(DOCUMENT_TEMPLATE).render(
+        static=render_static(spec, values), pictures=pictures)
