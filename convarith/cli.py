@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 from typing import Callable, Sequence
 
@@ -176,6 +177,10 @@ def geometry_spec(kind: str, name: str, argv: Sequence[str]) -> FigureSpec:
 def run(main: Callable[[Sequence[str]], int], argv: Sequence[str] | None = None,
         prog: str = "convarith") -> int:
     """Call `main`, turning our errors into one paragraph and an exit status."""
+    if argv is None:
+        # make sends SIGTERM to its recipes when it is terminated: unwind as for
+        # Ctrl-C, so temporary files are removed on the way out.
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         return main(sys.argv[1:] if argv is None else argv)
     except ConvArithError as error:
@@ -217,6 +222,10 @@ def run(main: Callable[[Sequence[str]], int], argv: Sequence[str] | None = None,
                   file=sys.stderr)
             return 3
         return _internal_error(prog, error)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _internal_error(prog: str, error: BaseException) -> int:

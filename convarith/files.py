@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
+import threading
 from pathlib import Path
 
 from .errors import ToolError
@@ -26,18 +28,35 @@ def ensure_directory(directory: Path) -> None:
 
 
 @contextlib.contextmanager
+def _signals_held():
+    """Hold SIGINT and SIGTERM while a temporary file is created and recorded,
+    so that an interrupt cannot fall between the two and leave it behind."""
+    if (threading.current_thread() is not threading.main_thread()
+            or not hasattr(signal, "pthread_sigmask")):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    return tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
+                            dir=path.parent)
+
+
+@contextlib.contextmanager
 def atomic_output(path: Path):
     """Yield a temporary path beside `path`; move it into place on success."""
     path = Path(path)
     ensure_directory(path.parent)
+    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
-                                   dir=path.parent)
-    except OSError as error:
-        raise ToolError(f"Could not write '{path}' in '{path.parent}': "
-                        f"{error.strerror}. Nothing was changed there.") from None
-    os.close(fd)
-    try:
+        with _signals_held():
+            fd, tmp = _temporary_beside(path)
+        os.close(fd)
         yield Path(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
@@ -45,8 +64,9 @@ def atomic_output(path: Path):
         raise ToolError(f"Could not write '{path}' in '{path.parent}': "
                         f"{error.strerror}. Nothing was changed there.") from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -62,9 +82,9 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
         for path, data in files.items():
             path = Path(path)
             ensure_directory(path.parent)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.",
-                                       suffix=path.suffix + ".tmp", dir=path.parent)
-            staged.append((Path(tmp), path))
+            with _signals_held():
+                fd, tmp = _temporary_beside(path)
+                staged.append((Path(tmp), path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.chmod(tmp, 0o644)
