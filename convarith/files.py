@@ -7,6 +7,7 @@ failed one never replaces a good file with a broken one.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import signal
 import tempfile
@@ -43,8 +44,22 @@ def _signals_held():
 
 
 def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file next to `path`, after removing any that a killed
+    earlier write of `path` left (only one build writes a given output)."""
+    for stale in path.parent.glob(f".{glob.escape(path.stem)}.*{path.suffix}.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
     return tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
                             dir=path.parent)
+
+
+def _remove(paths) -> None:
+    """Remove temporary files, with interrupts held so a second signal cannot
+    cut the clean-up short."""
+    with _signals_held():
+        for tmp in paths:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
 @contextlib.contextmanager
@@ -65,8 +80,7 @@ def atomic_output(path: Path):
                         f"{error.strerror}. Nothing was changed there.") from None
     finally:
         if tmp is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+            _remove([tmp])
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -98,6 +112,4 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
         raise ToolError(f"Could not write into the output directory '{where}' "
                         f"({reason}); nothing half-written was left there.") from None
     finally:
-        for tmp, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+        _remove([tmp for tmp, _ in staged])
