@@ -66,8 +66,9 @@ def makefile_text(entries: Sequence[Entry]) -> str:
     common = f"""
 ANIMATIONS := {" ".join(e.name for e in entries)}
 FIGURE_CODE := {module_paths(PDF_CODE)} bin/produce_figure convarith/catalogue.py
-ARITHMETIC_DEPS := templates/document.tex.j2 templates/arithmetic.tex.j2 $(FIGURE_CODE)
-NUMERICAL_DEPS := templates/document.tex.j2 templates/numerical.tex.j2 $(FIGURE_CODE) {module_paths(NUMERICAL_CODE)}
+SHARED_TEMPLATES := templates/document.tex.j2 templates/colours.tex.j2 templates/legend.tex.j2
+ARITHMETIC_DEPS := $(SHARED_TEMPLATES) templates/arithmetic.tex.j2 $(FIGURE_CODE)
+NUMERICAL_DEPS := $(SHARED_TEMPLATES) templates/numerical.tex.j2 $(FIGURE_CODE) {module_paths(NUMERICAL_CODE)}
 FRAME_DEPS := {module_paths(FRAME_CODE)}
 """
     # Longest animations first, so that under make -j the last jobs are short

@@ -82,8 +82,6 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
                     for role in ("input", "output", "footprint", "lines")},
         "units": [(cell["x"], cell["y"]) for cell in cells if cell["unit"]],
         "inserted": [(cell["x"], cell["y"]) for cell in cells if cell["inserted"]],
-        "padding": [(cell["x"], cell["y"]) for cell in cells
-                    if not cell["unit"] and not cell["inserted"]],
         "read": read,
         "block": {"x": left, "y": height - top - block_h, "w": block_w, "h": block_h},
         "out_h": out_h, "out_w": out_w,
