@@ -7,8 +7,8 @@ failed one never replaces a good file with a broken one.
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
+import re
 import signal
 import tempfile
 import threading
@@ -43,14 +43,31 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+# Our temporary names: '.' + stem + '.' + 8 characters from mkstemp + suffix + '.tmp'.
+TEMPORARY_NAME = re.compile(r"^\.(?P<stem>.+)\.[a-z0-9_]{8}(?P<suffix>\.[^.]+)\.tmp$")
+
+
 def _temporary_beside(path: Path) -> tuple[int, str]:
-    """A new temporary file next to `path`, after removing any that a killed
-    earlier write of `path` left (only one build writes a given output)."""
-    for stale in path.parent.glob(f".{glob.escape(path.stem)}.*{path.suffix}.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
     return tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
                             dir=path.parent)
+
+
+def sweep_stale_temporaries(paths) -> None:
+    """Remove temporaries that killed earlier writes of these outputs left.
+    Only one build writes a given output, so they cannot be in use."""
+    wanted: dict[Path, set] = {}
+    for path in map(Path, paths):
+        wanted.setdefault(path.parent, set()).add((path.stem, path.suffix))
+    for directory, names in wanted.items():
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            match = TEMPORARY_NAME.match(entry.name)
+            if match and (match["stem"], match["suffix"]) in names:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _remove(paths) -> None:
@@ -67,6 +84,7 @@ def atomic_output(path: Path):
     """Yield a temporary path beside `path`; move it into place on success."""
     path = Path(path)
     ensure_directory(path.parent)
+    sweep_stale_temporaries([path])
     tmp = None
     try:
         with _signals_held():
@@ -92,6 +110,7 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
     """Write several files; all temporaries are complete before any is moved."""
     staged = []
     path = None
+    sweep_stale_temporaries(files)
     try:
         for path, data in files.items():
             path = Path(path)
