@@ -62,12 +62,13 @@ def compare_gifs(committed: Path, rebuilt: Path) -> list[str]:
 
 
 def rebuild(name: str, workdir: str) -> Path:
-    from .build import build_gif, build_pdfs, build_pngs
+    from .build import build_frames, build_pdfs
     spec = entry(name).spec()
     root = Path(workdir)
+    gif = root / "gif" / f"{name}.gif"
     pdfs = build_pdfs(spec, range(spec.steps), root / "pdf")
-    pngs = build_pngs(pdfs, root / "png", 150)
-    return build_gif(pngs, root / "gif" / f"{name}.gif", 1000)
+    build_frames(pdfs, root / "png", gif, 150, 1000)
+    return gif
 
 
 def check(argv: Sequence[str]) -> int:
