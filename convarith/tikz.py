@@ -95,16 +95,16 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
     }
     if values is not None:
         context["grid_values"] = [
-            (cell["x"], cell["y"], str(values.grid[cell["row"], cell["col"]]))
+            (cell["x"], cell["y"], str(values.grid[0, cell["row"], cell["col"]]))
             for cell in cells]
         context["weights"] = []
         if values.shown_kernel is not None:
             context["weights"] = [
-                (*_cell(gr, gc, height), str(values.shown_kernel[m, n]))
+                (*_cell(gr, gc, height), str(values.shown_kernel[0, 0, m, n]))
                 for m, gr in enumerate(rows.footprint_cells(r))
                 for n, gc in enumerate(cols.footprint_cells(c))]
         context["output_values"] = [
-            (*_cell(orow, ocol, out_h), format_value(values.output[orow, ocol], 1))
+            (*_cell(orow, ocol, out_h), format_value(values.output[0, orow, ocol], 1))
             for orow in range(out_h) for ocol in range(out_w)]
     return context
 
