@@ -311,8 +311,9 @@ def test_transposed_output_padding_and_padding_limits(t):
     with pytest.raises(ParameterError):
         TransposedAxis(i=t.i, k=t.k, s=t.s, p=t.p, d=t.d, a=max(t.s, t.d))
     # padding beyond k_eff - 1 crops the output, as PyTorch does; no output at all is refused
-    cropped = TransposedAxis(i=t.i + 10, k=t.k, s=t.s, p=ref.k_eff(t.k, t.d), d=t.d, a=t.a)
-    assert cropped.o == ref.transposed_size_by_scatter(t.i + 10, t.k, t.s, cropped.p, t.d, t.a)
+    wide = t.i + 2 * ref.k_eff(t.k, t.d)
+    cropped = TransposedAxis(i=wide, k=t.k, s=t.s, p=ref.k_eff(t.k, t.d), d=t.d, a=t.a)
+    assert cropped.o == ref.transposed_size_by_scatter(wide, t.k, t.s, cropped.p, t.d, t.a)
     assert cropped.layout().offset == 1
     huge = (t.i - 1) * t.s + t.d * (t.k - 1) + t.a + 1
     with pytest.raises(ParameterError):
