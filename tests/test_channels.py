@@ -22,12 +22,13 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))
 
-import reference_impl as ref  # noqa: E402
-from convarith.catalogue import CHANNELS, entry  # noqa: E402
-from convarith.cli import geometry_spec  # noqa: E402
-from convarith.commands import describe  # noqa: E402
-from convarith.errors import ParameterError  # noqa: E402
-from convarith.spec import MAX_CHANNELS  # noqa: E402
+import reference_impl as ref
+
+from convarith.catalogue import CHANNELS, entry
+from convarith.cli import geometry_spec
+from convarith.commands import describe
+from convarith.errors import ParameterError
+from convarith.spec import MAX_CHANNELS
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
