@@ -100,7 +100,32 @@ def test_sixty_cases_in_five_kinds():
 @pytest.mark.parametrize("kind,figure,argv", CASES,
                          ids=[f"{k}-{n}" for n, (k, _, _) in enumerate(CASES)])
 def test_describe_agrees_with_torch_and_reference(kind, figure, argv):
-    d = describe(geometry_spec(figure, "case", argv))
+    check_description(describe(geometry_spec(figure, "case", argv)), figure)
+
+
+#: (op, in, out, groups, output size) of each catalogue entry, from its flags.
+CATALOGUE_EXPECTED = {
+    "multichannel": ("conv2d", 2, 3, 1, [2, 2]),
+    "numerical_multichannel": ("conv2d", 3, 2, 1, [3, 3]),
+    "grouped": ("conv2d", 4, 4, 2, [2, 2]),
+    "depthwise": ("conv2d", 3, 3, 3, [2, 2]),
+    "pointwise": ("conv2d", 3, 2, 1, [3, 3]),
+    "numerical_depthwise": ("conv2d", 3, 3, 3, [2, 2]),
+}
+
+
+@pytest.mark.parametrize("item", CHANNELS, ids=[e.name for e in CHANNELS])
+def test_catalogue_channel_entries(item):
+    d = describe(item.spec())
+    op, c_in, c_out, groups, size = CATALOGUE_EXPECTED[item.name]
+    assert (d["torch"]["op"], d["in_channels"], d["out_channels"], d["groups"],
+            d["output_size"]) == (op, c_in, c_out, groups, size)
+    check_description(d, item.kind)
+
+
+def check_description(d: dict, figure: str) -> None:
+    """Shapes as PyTorch stores them; sizes, steps and values as torch and
+    reference_impl compute them."""
     call = d["torch"]
     c_in, c_out = d["in_channels"], d["out_channels"]
     assert call["input_shape"] == [1, c_in, *call["input_size"]]
