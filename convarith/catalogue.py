@@ -86,7 +86,20 @@ PADDING_AND_POOLING = [
     Entry("causal_dilated", "arithmetic", "-i 1,16 -k 1,2 -d 2 -p causal"),
 ]
 
-CATALOGUE = CLASSIC + EXTENDED + PADDING_AND_POOLING
+#: Layers with several channels. For the transposed convention see the
+#: README: channel flags always describe the drawn layer.
+CHANNELS = [
+    Entry("multichannel", "arithmetic", "-i 4 -k 3 --in-channels 2 --out-channels 3"),
+    Entry("numerical_multichannel", "numerical",
+          "-i 5 -k 3 -p 1 -s 2 --in-channels 3 --out-channels 2"),
+    Entry("grouped", "arithmetic", "-i 4 -k 3 --in-channels 4 --out-channels 4 --groups 2"),
+    Entry("depthwise", "arithmetic", "-i 4 -k 3 --in-channels 3 --out-channels 3 --groups 3"),
+    Entry("pointwise", "arithmetic", "-i 3 -k 1 --in-channels 3 --out-channels 2"),
+    Entry("numerical_depthwise", "numerical",
+          "-i 4 -k 3 --in-channels 3 --out-channels 3 --groups 3"),
+]
+
+CATALOGUE = CLASSIC + EXTENDED + CHANNELS + PADDING_AND_POOLING
 
 
 def entry(name: str) -> Entry:

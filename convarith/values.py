@@ -17,6 +17,14 @@ from .spec import FigureSpec
 SEED = 2016
 INPUT_RANGE = (0, 3)    # inclusive
 KERNEL_RANGE = (0, 2)   # inclusive
+#: (seed, inclusive input range) for each mode.  Max pooling draws from 0-9
+#: with a seed of its own: with inputs 0-3 every 3x3 window of the classic
+#: 5x5 figure holds a 3, so every output was 3 and the figure showed nothing
+#: about taking a maximum.  Seed 2191 gives that figure five different
+#: maxima, one window without any large value among them.  Convolution and
+#: average pooling keep 0-3, whose averages already differ.
+INPUTS = {"convolution": (SEED, INPUT_RANGE), "average": (SEED, INPUT_RANGE),
+          "max": (2191, (0, 9))}
 
 
 @dataclass(frozen=True)
@@ -54,8 +62,9 @@ def weight_shape(spec: FigureSpec) -> tuple[int, int, int, int]:
 def seeded_input_and_kernel(spec: FigureSpec) -> tuple[np.ndarray, np.ndarray]:
     """Input (C_in, h, w) and weight; one channel draws the same numbers as
     the single-channel figures always did (same stream, same order)."""
-    rng = np.random.default_rng(SEED)
-    x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1,
+    seed, (low, high) = INPUTS[spec.mode]
+    rng = np.random.default_rng(seed)
+    x = rng.integers(low, high + 1,
                      size=(spec.in_channels, *spec.input_size))
     w = rng.integers(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1, size=weight_shape(spec))
     return x.astype(np.int64), w.astype(np.int64)

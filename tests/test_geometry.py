@@ -83,6 +83,25 @@ EXTRA = {
     # -i 7 -k 3 -d 2: k_eff 5, o = 3 on 7 cells
     "numerical_dilation": ("numerical", "convolution", False,
                            dict(i=(7, 7), k=(3, 3), s=(1, 1), p=(0, 0), d=(2, 2)), (3, 3), (7, 7)),
+    # --transposed-input 4 -k 3 -s 2 -p 3: 3*2 - 6 + 2 + 1 = 3; stretched 3*2+1 = 7
+    # with k_eff - 1 - p = -1 zeros: nothing added, one cell cropped on each side
+    "cropped_transposed": ("arithmetic", "convolution", True,
+                           dict(i=(4, 4), k=(3, 3), s=(2, 2), p=(3, 3), d=(1, 1), a=(0, 0)),
+                           (3, 3), (7, 7)),
+    # -i 6 -k 3 -s 2 --ceil-mode: ceil((6-3)/2) + 1 = 3 (the last window starts at
+    # 4 < 6, inside the input); floor mode would give 2
+    "numerical_max_pooling_ceil": ("numerical", "max", False,
+                                   dict(i=(6, 6), k=(3, 3), s=(2, 2), p=(0, 0), d=(1, 1),
+                                        ceil_mode=(True, True)), (3, 3), (6, 6)),
+    # -i 5 -k 3 -s 2 -p 2 reflect: (5 + 4 - 3)//2 + 1 = 4 on 9 cells
+    "numerical_reflect_padding": ("numerical", "convolution", False,
+                                  dict(i=(5, 5), k=(3, 3), s=(2, 2), p=(2, 2), d=(1, 1),
+                                       padding_mode=("reflect", "reflect")), (4, 4), (9, 9)),
+    # -i 1,16 -k 1,2 -d 2 -p causal: d(k-1) = 0 above, 2 on the left, none after;
+    # width (16 + 2 - 3) + 1 = 16 on 18 cells
+    "causal_dilated": ("arithmetic", "convolution", False,
+                       dict(i=(1, 16), k=(1, 2), s=(1, 1), p=(0, 2), pad_after=(0, 0),
+                            d=(2, 2)), (1, 16), (1, 18)),
 }
 
 
@@ -100,7 +119,9 @@ def test_every_catalogue_entry_is_specified():
     classic = [e.name for e in catalogue.CATALOGUE if e.classic]
     assert classic == [row[0] for row in FIGURES_MD], \
         "the classic entries must be FIGURES.md's 19, in its order"
-    unknown = set(names) - {row[0] for row in FIGURES_MD} - set(EXTRA)
+    # The channel entries' expected numbers are in test_channels.py.
+    channels = {e.name for e in catalogue.CHANNELS}
+    unknown = set(names) - {row[0] for row in FIGURES_MD} - set(EXTRA) - channels
     assert not unknown, f"catalogue entries without expected numbers here: {unknown}"
     assert set(EXTRA) <= set(names)
 
