@@ -65,7 +65,7 @@ def marked_cells(spec: FigureSpec) -> dict:
 
 def split_overhang(spec: FigureSpec, read: list) -> tuple[list, list]:
     """(cells read inside the drawn input, cells past its bottom/right edge)."""
-    rows, cols = spec.layouts
+    cols = spec.layouts[1]
     inside = [(x, y) for x, y in read if x < cols.extent and y >= 0]
     return inside, [(x, y) for x, y in read if x >= cols.extent or y < 0]
 
