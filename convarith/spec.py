@@ -157,6 +157,8 @@ class FigureSpec:
             raise ParameterError(
                 "--ceil-mode applies to pooling only (-m max or -m average); "
                 "PyTorch's convolutions have no ceil_mode.")
+        if not self.count_include_pad:
+            raise ParameterError("count_include_pad applies to average pooling only.")
 
     def _check_pooling(self):
         if self.transposed:

@@ -311,3 +311,21 @@ def test_reflect_padded_convolution_with_two_input_channels():
     from convarith.values import compute
     grid = compute(spec).grid
     np.testing.assert_array_equal(grid, np.pad(x, ((0, 0), (1, 1), (1, 1)), mode="reflect"))
+
+
+def test_python_api_refuses_pooling_options_elsewhere():
+    """FigureSpec itself (the Python API) refuses what the flags refuse."""
+    from dataclasses import replace
+
+    from convarith.geometry import DirectAxis
+    conv = geometry_spec("numerical", "api", ["-i", "5", "-k", "3"])
+    with pytest.raises(ParameterError, match="average pooling only"):
+        replace(conv, count_include_pad=False)
+    with pytest.raises(ParameterError, match="pooling only"):
+        replace(conv, axes=(DirectAxis(5, 3, ceil_mode=True),) * 2)
+    pool = geometry_spec("numerical", "api", ["-i", "5", "-k", "3", "-m", "max"])
+    with pytest.raises(ParameterError, match="whole-number padding"):
+        replace(pool, axes=(DirectAxis(5, 3, p=0, p_after=1),) * 2)
+    with pytest.raises(ParameterError, match="padding mode"):
+        DirectAxis(5, 3, p=1, padding_mode="mirror")
+    assert issubclass(ParameterError, ValueError)
