@@ -74,7 +74,7 @@ def shown_value(spec: FigureSpec, is_padding: bool, value) -> str | None:
     """Text of one input cell: max pooling pads with -inf, and padding that
     average pooling does not count shows nothing."""
     if is_padding and spec.mode == "max":
-        return r"\scriptsize$-\infty$"     # smaller, to fit inside its cell
+        return r"\tiny$-\infty$"     # smaller, to fit inside its cell
     if is_padding and spec.mode == "average" and not spec.count_include_pad:
         return None
     return str(value)
