@@ -50,6 +50,12 @@ def pooling_padding_message(mode: str) -> str:
             "--padding-mode (max pooling pads with -inf, average pooling with 0).")
 
 
+def pooling_channels_message(mode: str) -> str:
+    return (f"{mode} pooling works on each channel on its own: it takes "
+            "--in-channels only (output channels = input channels), not "
+            "--out-channels or --groups.")
+
+
 def max_steps_limit(override: int | None = None) -> int:
     if override is not None:
         return override
@@ -147,10 +153,7 @@ class FigureSpec:
                     f"{self.in_channels} and {self.out_channels}, such as 1.")
         if self.mode != "convolution" and not (
                 self.out_channels == self.groups == self.in_channels):
-            raise ParameterError(
-                f"{self.mode} pooling works on each channel on its own: it takes "
-                "--in-channels only (output channels = input channels), not "
-                "--out-channels or --groups.")
+            raise ParameterError(pooling_channels_message(self.mode))
 
     def _check_convolution(self):
         if self.ceil_mode:
