@@ -25,7 +25,7 @@ COMMON_CODE = ("__init__", "errors", "files", "tools")
 PDF_CODE = COMMON_CODE + ("geometry", "spec", "theme", "cli", "commands",
                           "build", "tikz", "latex")
 NUMERICAL_CODE = ("values",)
-FRAME_CODE = COMMON_CODE + ("__main__", "build", "raster", "latex", "gif")
+FRAME_CODE = COMMON_CODE + ("__main__", "cli", "build", "raster", "latex", "gif", "gif_stream")
 
 
 def module_paths(modules: Sequence[str]) -> str:
