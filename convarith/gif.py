@@ -130,10 +130,11 @@ def quantise(frames: list[np.ndarray], size: int = PALETTE_SIZE) -> tuple[np.nda
     return np.stack([quantiser.indices(f) for f in frames]), quantiser.palette
 
 
-def paletted_frames(frames, palette_size: int = PALETTE_SIZE):
+def paletted_frames(frames, palette_size: int = PALETTE_SIZE, first_pass=None):
     """Two passes over a re-iterable sequence of RGB frames: the palette from
-    the first, then one paletted image at a time."""
-    quantiser = Quantiser(frames, palette_size)
+    the first (`first_pass` if given: the same frames, e.g. while they are
+    also written as PNGs), then one paletted image at a time."""
+    quantiser = Quantiser(frames if first_pass is None else first_pass, palette_size)
     # An unpadded palette lets the GIF use as few bits per pixel as it needs.
     flat = quantiser.palette.ravel().tolist()
     for frame in frames:
@@ -158,10 +159,11 @@ def write_gif_file(frames, gif: Path, frame_ms: int = FRAME_MS) -> None:
         write_gif_stream_to(tmp, frames, frame_ms)
 
 
-def write_gif_stream_to(path: Path, frames, frame_ms: int = FRAME_MS) -> None:
+def write_gif_stream_to(path: Path, frames, frame_ms: int = FRAME_MS,
+                        first_pass=None) -> None:
     """Write the GIF of `frames` to `path` directly (a temporary of the caller's)."""
     with open(path, "wb") as handle:
-        write_gif_stream(handle, paletted_frames(frames), frame_ms)
+        write_gif_stream(handle, paletted_frames(frames, first_pass=first_pass), frame_ms)
 
 
 def write_gif(pngs: list[Path], gif: Path, frame_ms: int = FRAME_MS) -> None:
