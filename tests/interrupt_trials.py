@@ -149,8 +149,8 @@ def check_tree(root: Path, expected: dict[str, int], temps_allowed: bool) -> Tre
     return report
 
 
-def hashes(root: Path) -> dict[str, str]:
-    """sha256 of every output with its final name."""
+def hashes(root: Path, report: bool = False) -> dict[str, str]:
+    """sha256 of every output with its final name (and of the report if asked)."""
     result = {}
     for sub in OUTPUT_DIRS:
         directory = root / sub
@@ -158,7 +158,7 @@ def hashes(root: Path) -> dict[str, str]:
             for path in sorted(directory.iterdir()):
                 if not path.name.startswith("."):
                     result[f"{sub}/{path.name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    if (root / REPORT).exists():
+    if report and (root / REPORT).exists():
         result[REPORT] = hashlib.sha256((root / REPORT).read_bytes()).hexdigest()
     return result
 
@@ -287,9 +287,9 @@ class Trial:
 
 def run_trial(box: Sandbox, number: int, rng: random.Random, jobs: int,
               expected: dict[str, int], reference: dict[str, str],
-              clean_seconds: float) -> Trial:
+              clean_seconds: float, signals=SIGNALS) -> Trial:
     variant = VARIANTS[number % len(VARIANTS)]
-    sig = SIGNALS[number % len(SIGNALS)]
+    sig = signals[number % len(signals)]
     prepare(box, variant, rng)
     share = {"clean": 1.0, "delete-some": 0.5, "touch-template": 0.7,
              "touch-code": 1.0}[variant]
@@ -327,7 +327,7 @@ def run_trial(box: Sandbox, number: int, rng: random.Random, jobs: int,
         return trial
     after_resume = check_tree(box.root, expected, temps_allowed=True)
     trial.problems += [f"after the next make: {p}" for p in after_resume.problems]
-    trial.problems += compare(reference, hashes(box.root))
+    trial.problems += compare(reference, hashes(box.root, REPORT in expected))
     if not box.up_to_date():
         trial.problems.append("after the next make, 'make -q' still finds work")
     box.clear_tmpdir()
@@ -377,7 +377,7 @@ def reference_build(parent: Path, name: str, jobs: int, targets, expected,
         expected[REPORT] = len(PdfReader(box.root / REPORT).pages)
     report = check_tree(box.root, expected, temps_allowed=False)
     problems += [f"clean -j{jobs} build: {p}" for p in report.problems]
-    found = hashes(box.root)
+    found = hashes(box.root, REPORT in expected)
     if set(found) != set(expected):
         problems.append(f"clean -j{jobs} build: {len(set(expected) - set(found))} outputs "
                         f"missing, {len(set(found) - set(expected))} unexpected")
@@ -410,7 +410,8 @@ def report_outputs() -> dict[str, int]:
 
 def run_trials(trials: int, seed: int, jobs: int, names: list[str] | None,
                parallel: bool, workdir: Path | None = None,
-               log=print, report: bool = False) -> tuple[int, int, list[str]]:
+               log=print, report: bool = False,
+               signals=SIGNALS) -> tuple[int, int, list[str]]:
     """(trials tried, trials held, problems of trials and checks)."""
     rng = random.Random(seed)
     expected = report_outputs() if report else expected_outputs(names)
@@ -433,7 +434,8 @@ def run_trials(trials: int, seed: int, jobs: int, names: list[str] | None,
         attempts = 0
         while tried < trials and attempts < trials * 3:
             attempts += 1
-            trial = run_trial(box, number, rng, jobs, expected, reference, seconds)
+            trial = run_trial(box, number, rng, jobs, expected, reference, seconds,
+                              signals)
             number += 1
             if not trial.interrupted and not trial.problems:
                 log(f"  trial {trial.number:2d}: make finished within "
@@ -467,6 +469,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-parallel", dest="parallel", action="store_false",
                         help="skip the -j1 / -j8 comparison")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it")
+    parser.add_argument("--signal", choices=[s.name for s in SIGNALS],
+                        help="send only this signal (default: each in turn)")
     parser.add_argument("--report", action="store_true",
                         help="interrupt plain `make` (the report and its frames) instead")
     args = parser.parse_args(argv)
@@ -477,7 +481,9 @@ def main(argv=None) -> int:
         workdir.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     tried, held, problems = run_trials(args.trials, args.seed, args.jobs, names,
-                                       args.parallel, workdir, report=args.report)
+                                       args.parallel, workdir, report=args.report,
+                                       signals=(signal.Signals[args.signal],) if args.signal
+                                       else SIGNALS)
     for problem in problems:
         print(f"PROBLEM: {problem}")
     print(f"interrupt trials: {tried} tried, {held} held")
