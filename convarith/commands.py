@@ -137,12 +137,12 @@ def refuse_catalogue_name(name: str) -> None:
 def animate(argv: Sequence[str]) -> int:
     args = animate_parser().parse_args(argv)
     refuse_catalogue_name(args.name)
+    spec = spec_from_args(args.kind, args.name, args)
     out = check_output_path(args.out if args.out is not None
                             else FIGURE_DIRS["gif"] / f"{args.name}.gif",
                             "--out", suffix=".gif")
     for directory in FIGURE_DIRS.values():
         check_output_path(directory, f"The {directory}/ directory", directory=True)
-    spec = spec_from_args(args.kind, args.name, args)
     from .build import figure_pages, memory_guard, stale_frames, step_paths, write_frames
     from .files import output_lock, write_all_atomic
     steps = list(range(spec.steps))

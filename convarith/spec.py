@@ -138,7 +138,7 @@ class FigureSpec:
             raise ParameterError(
                 f"This {self.kind} figure would draw {self.work():,} cells over its "
                 f"{self.steps} steps, above the limit of {limit:,} that keeps a build "
-                "within pdflatex's time and memory; use a smaller input or fewer "
+                "within TeX's time and memory; use a smaller input or fewer "
                 "output cells (a larger kernel or stride).")
 
     def _check_pooling(self):
