@@ -13,13 +13,14 @@ differencing, so Pillow, which imageio wraps, writes the file here.)
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from .errors import ToolError
-from .files import atomic_output
+from .files import StagedFiles
 from .gif_stream import write_gif_stream
 
 FRAME_MS = 1000
@@ -155,15 +156,19 @@ def encode_gif(frames, frame_ms: int = FRAME_MS,
 def write_gif_file(frames, gif: Path, frame_ms: int = FRAME_MS) -> None:
     """Write the GIF of a re-iterable sequence of RGB frames atomically,
     holding a bounded number of frames in memory."""
-    with atomic_output(Path(gif)) as tmp:
-        write_gif_stream_to(tmp, frames, frame_ms)
+    with StagedFiles() as staged:
+        write_gif_staged(staged, Path(gif), frames, frame_ms)
+        staged.commit()
 
 
-def write_gif_stream_to(path: Path, frames, frame_ms: int = FRAME_MS,
-                        first_pass=None) -> None:
-    """Write the GIF of `frames` to `path` directly (a temporary of the caller's)."""
-    with open(path, "wb") as handle:
-        write_gif_stream(handle, paletted_frames(frames, first_pass=first_pass), frame_ms)
+def write_gif_staged(staged, gif: Path, frames, frame_ms: int = FRAME_MS,
+                     first_pass=None) -> None:
+    """Write the GIF of `frames` as a staged file (convarith.files.StagedFiles),
+    created only once the palette pass has read every frame."""
+    paletted = paletted_frames(frames, first_pass=first_pass)
+    first = next(paletted)
+    with open(staged.stage(gif), "wb") as handle:
+        write_gif_stream(handle, itertools.chain([first], paletted), frame_ms)
 
 
 def write_gif(pngs: list[Path], gif: Path, frame_ms: int = FRAME_MS) -> None:
