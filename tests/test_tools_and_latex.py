@@ -342,7 +342,7 @@ def test_pdf_dir_on_read_only_filesystem(tmp_path):
                              tmp_path)
         assert result.returncode == 2          # refused before pdflatex runs
         assert_one_paragraph(result, "produce_figure")
-        assert f"'{target}'" in result.stderr and "read-only" in result.stderr
+        assert f"'{target}'" in result.stderr and "not writable" in result.stderr
         assert not any(target.iterdir())
 
 
