@@ -119,3 +119,23 @@ def test_two_animate_runs_on_one_name_leave_one_whole_result(tmp_path, delay):
         assert np.array_equal(np.asarray(Image.open(shared / "png" / png.name)),
                               np.asarray(Image.open(png)))
     assert (shared / "gif" / "same.gif").read_bytes() == (expected / "gif" / "same.gif").read_bytes()
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_two_makes_at_once_both_finish_with_the_same_files(tmp_path):
+    """Two `make` of the same animations in one tree: both succeed, and every
+    file is complete and as a single build makes it."""
+    import interrupt_trials as trials
+    names = ["no_padding_no_strides", "padding_strides_transposed", "numerical_max_pooling"]
+    expected = trials.expected_outputs(names)
+    box = trials.Sandbox.create(tmp_path, "twice", targets=sorted(expected))
+    makes = [box.start(2, f"make-{n}.log") for n in range(2)]
+    statuses = [m.wait(timeout=900) for m in makes]
+    assert statuses == [0, 0], box.log_tail("make-0.log") + box.log_tail("make-1.log")
+    report = trials.check_tree(box.root, expected, temps_allowed=False)
+    assert report.problems == [] and report.complete == len(expected)
+    for name in names:
+        assert (box.root / "gif" / f"{name}.gif").read_bytes() == \
+            (ROOT / "gif" / f"{name}.gif").read_bytes()
+    assert box.up_to_date()
