@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from .cli import ArgumentParser, add_geometry_arguments, parse_int, spec_from_args
+from .cli import (ArgumentParser, add_geometry_arguments, bounded_number, parse_int,
+                  spec_from_args)
 from .errors import ParameterError
+from .files import check_output_path
 from .spec import KINDS, FigureSpec
 
 FIGURE_DIRS = {"pdf": Path("pdf"), "png": Path("png"), "gif": Path("gif")}
@@ -126,6 +127,8 @@ def produce_figure(argv: Sequence[str]) -> int:
     args = produce_figure_parser().parse_args(argv)
     spec = spec_from_args(args.kind, args.name, args)
     steps = parse_step(args.step, spec)
+    if not args.describe:
+        check_output_path(args.pdf_dir, "--pdf-dir", directory=True)
     if args.describe:
         json.dump(describe(spec), sys.stdout)
         sys.stdout.write("\n")
@@ -133,22 +136,6 @@ def produce_figure(argv: Sequence[str]) -> int:
     from .build import build_pdfs
     build_pdfs(spec, steps, Path(args.pdf_dir))
     return 0
-
-
-def _number(kind: type, low, high):
-    """argparse type: a number from `low` to `high`, with the range in the message."""
-    def convert(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            value = None
-        if value is None or not low <= value <= high:   # also refuses nan
-            # argparse prefixes "argument FLAG: "
-            raise argparse.ArgumentTypeError(
-                f"must be a {'whole ' if kind is int else ''}number between {low} "
-                f"and {high}, not {text!r}")
-        return value
-    return convert
 
 
 def animate_parser() -> ArgumentParser:
@@ -161,33 +148,55 @@ def animate_parser() -> ArgumentParser:
                         help="arithmetic (default) or numerical")
     add_geometry_arguments(parser)
     parser.add_argument("--out", metavar="PATH", help="GIF path (default gif/NAME.gif)")
-    parser.add_argument("--fps", type=_number(float, 0.01, 50), default=1.0,
+    parser.add_argument("--fps", type=bounded_number(float, 0.01, 50), default=1.0,
                         help="frames per second (default 1)")
-    parser.add_argument("--dpi", type=_number(int, 10, 1200), default=150,
+    parser.add_argument("--dpi", type=bounded_number(int, 10, 1200), default=150,
                         help="raster resolution of the PNG frames (default 150)")
     return parser
 
 
+def refuse_catalogue_name(name: str) -> None:
+    """Custom animations may not take a catalogue name: their files would
+    replace the ones make builds and the report shows."""
+    from .catalogue import CATALOGUE
+    if name in {entry.name for entry in CATALOGUE}:
+        raise ParameterError(
+            f"'{name}' is an animation of the catalogue: its files in pdf/, png/ and "
+            f"gif/ are built by 'make all_animations' (and shown in the report), so "
+            f"animate does not overwrite them. Give your animation another name, "
+            f"e.g. 'my_{name}'.")
+
+
 def animate(argv: Sequence[str]) -> int:
     args = animate_parser().parse_args(argv)
-    if not 0.01 <= args.fps <= 50:
-        raise ParameterError(f"--fps must be between 0.01 and 50, not {args.fps}.")
-    if not 10 <= args.dpi <= 1200:
-        raise ParameterError(f"--dpi must be between 10 and 1200, not {args.dpi}.")
-    out = Path(args.out) if args.out else FIGURE_DIRS["gif"] / f"{args.name}.gif"
-    if out.suffix.lower() != ".gif":
-        raise ParameterError(f"--out must name a .gif file, not '{out}'.")
+    refuse_catalogue_name(args.name)
     spec = spec_from_args(args.kind, args.name, args)
-    from .build import build_gif, build_pdfs, build_pngs
+    out = check_output_path(args.out if args.out is not None
+                            else FIGURE_DIRS["gif"] / f"{args.name}.gif",
+                            "--out", suffix=".gif")
+    for directory in FIGURE_DIRS.values():
+        check_output_path(directory, f"The {directory}/ directory", directory=True)
+    from .build import figure_pages, memory_guard, stale_frames, step_paths, write_frames
+    from .files import output_lock, write_all_atomic
     steps = list(range(spec.steps))
     channels = (f" in {spec.out_channels} channels" if spec.multichannel else "")
     print(f"animate: {spec.name}: {spec.steps} steps, output "
           f"{spec.output_size[0]}x{spec.output_size[1]}{channels}", file=sys.stderr)
-    pdfs = build_pdfs(spec, steps, FIGURE_DIRS["pdf"])
-    print(f"animate: pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/", file=sys.stderr)
-    pngs = build_pngs(pdfs, FIGURE_DIRS["png"], args.dpi)
+    pages = figure_pages(spec, steps)
+    pdfs = step_paths(spec, steps, FIGURE_DIRS["pdf"], ".pdf")
+    # One run at a time per name: the PDFs, PNGs and GIF of this run replace
+    # those of any other as one set.
+    with output_lock(FIGURE_DIRS["pdf"], spec.name), memory_guard(spec.name, args.dpi):
+        write_all_atomic(dict(zip(pdfs, pages)))
+        print(f"animate: pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/", file=sys.stderr)
+        pngs = write_frames(pdfs, FIGURE_DIRS["png"], out, args.dpi,
+                            round(1000 / args.fps))
+        # Frames an earlier run with more steps left would mix with these.
+        for directory, suffix, kept in ((FIGURE_DIRS["pdf"], ".pdf", pdfs),
+                                        (FIGURE_DIRS["png"], ".png", pngs)):
+            for stale in stale_frames(directory, spec.name, suffix, kept):
+                stale.unlink(missing_ok=True)
     print(f"animate: png  {len(pngs)} frames at {args.dpi} dpi -> "
           f"{FIGURE_DIRS['png']}/", file=sys.stderr)
-    build_gif(pngs, out, round(1000 / args.fps))
     print(f"animate: gif  {out}", file=sys.stderr)
     return 0
