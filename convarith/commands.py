@@ -69,9 +69,9 @@ def parse_step(text: str, spec: FigureSpec) -> list[int]:
     return [step]
 
 
-def produce_figure_parser() -> ArgumentParser:
+def produce_figure_parser(prog: str = "produce_figure") -> ArgumentParser:
     parser = ArgumentParser(
-        prog="produce_figure",
+        prog=prog,
         description="Write pdf/NAME_NN.pdf for one step (or all steps) of a "
                     "convolution arithmetic animation.")
     # No argparse choices: spec_from_args names the figure types in its message.
@@ -89,8 +89,8 @@ def produce_figure_parser() -> ArgumentParser:
     return parser
 
 
-def produce_figure(argv: Sequence[str]) -> int:
-    args = produce_figure_parser().parse_args(argv)
+def produce_figure(argv: Sequence[str], prog: str = "produce_figure") -> int:
+    args = produce_figure_parser(prog).parse_args(argv)
     spec = spec_from_args(args.kind, args.name, args)
     steps = parse_step(args.step, spec)
     if args.describe:
@@ -118,42 +118,64 @@ def _number(kind: type, low, high):
     return convert
 
 
-def animate_parser() -> ArgumentParser:
+def animate_parser(prog: str = "animate") -> ArgumentParser:
+    from .export import describe_suffixes
+    from .export.timing import FPS_RANGE, HOLD_RANGE
     parser = ArgumentParser(
-        prog="animate",
+        prog=prog,
         description="Make gif/NAME.gif (and its pdf/ and png/ frames) for an "
-                    "animation described on the command line.")
+                    "animation described on the command line, or the files "
+                    "named with --out.")
     parser.add_argument("name", help="animation name; files are named after it")
     parser.add_argument("--type", dest="kind", choices=KINDS, default="arithmetic",
                         help="arithmetic (default) or numerical")
     add_geometry_arguments(parser)
-    parser.add_argument("--out", metavar="PATH", help="GIF path (default gif/NAME.gif)")
-    parser.add_argument("--fps", type=_number(float, 0.01, 50), default=1.0,
-                        help="frames per second (default 1)")
-    parser.add_argument("--dpi", type=_number(int, 10, 1200), default=150,
+    output = parser.add_argument_group("output")
+    output.add_argument("--out", metavar="PATH", action="append",
+                        help="file to write, repeatable; its suffix picks the format "
+                             f"({describe_suffixes()}); default gif/NAME.gif")
+    output.add_argument("--svg-frames", metavar="DIR",
+                        help="also write one SVG per step into DIR")
+    output.add_argument("--fps", type=_number(float, *FPS_RANGE), default=1.0,
+                        help="steps per second (default 1)")
+    output.add_argument("--hold-last", metavar="SECONDS",
+                        type=_number(float, *HOLD_RANGE), default=0.0,
+                        help="show the last step this much longer before the "
+                             "animation loops (default 0)")
+    output.add_argument("--dpi", type=_number(int, 10, 1200), default=150,
                         help="raster resolution of the PNG frames (default 150)")
     return parser
 
 
-def animate(argv: Sequence[str]) -> int:
-    args = animate_parser().parse_args(argv)
-    if not 0.01 <= args.fps <= 50:
-        raise ParameterError(f"--fps must be between 0.01 and 50, not {args.fps}.")
-    if not 10 <= args.dpi <= 1200:
-        raise ParameterError(f"--dpi must be between 10 and 1200, not {args.dpi}.")
-    out = Path(args.out) if args.out else FIGURE_DIRS["gif"] / f"{args.name}.gif"
-    if out.suffix.lower() != ".gif":
-        raise ParameterError(f"--out must name a .gif file, not '{out}'.")
+def animate(argv: Sequence[str], prog: str = "animate") -> int:
+    from .export import writer_for
+    from .export.timing import check_timing
+    args = animate_parser(prog).parse_args(argv)
+    timing = check_timing(args.fps, args.hold_last)
+    outs = [Path(out) for out in args.out or [FIGURE_DIRS["gif"] / f"{args.name}.gif"]]
+    for out in outs:
+        writer_for(out)
     spec = spec_from_args(args.kind, args.name, args)
-    from .build import build_gif, build_pdfs, build_pngs
+    from .animation import Animation
+    from .build import build_pdfs
+    from .export import write_outputs
+    from .raster import rasterise
     steps = list(range(spec.steps))
-    print(f"animate: {spec.name}: {spec.steps} steps, output "
+    say = f"{prog}:"
+    print(f"{say} {spec.name}: {spec.steps} steps, output "
           f"{spec.output_size[0]}x{spec.output_size[1]}", file=sys.stderr)
     pdfs = build_pdfs(spec, steps, FIGURE_DIRS["pdf"])
-    print(f"animate: pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/", file=sys.stderr)
-    pngs = build_pngs(pdfs, FIGURE_DIRS["png"], args.dpi)
-    print(f"animate: png  {len(pngs)} frames at {args.dpi} dpi -> "
+    print(f"{say} pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/", file=sys.stderr)
+    pngs = [FIGURE_DIRS["png"] / f"{pdf.stem}.png" for pdf in pdfs]
+    frames = rasterise(pdfs, pngs, dpi=args.dpi)
+    print(f"{say} png  {len(pngs)} frames at {args.dpi} dpi -> "
           f"{FIGURE_DIRS['png']}/", file=sys.stderr)
-    build_gif(pngs, out, round(1000 / args.fps))
-    print(f"animate: gif  {out}", file=sys.stderr)
+    rendering = Animation(spec, args.dpi, frames=frames,
+                          step_pdfs=[pdf.read_bytes() for pdf in pdfs])
+    for out in write_outputs(rendering, outs, timing):
+        print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
+    if args.svg_frames:
+        from .export.svg import write_svg_frames
+        written = write_svg_frames(Path(args.svg_frames), rendering.step_pdfs())
+        print(f"{say} svg  {len(written)} frames -> {args.svg_frames}/", file=sys.stderr)
     return 0
