@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from convarith.console import console
+from test_export import read_durations
 
 COMMAND = ("animate demo -i 5 -k 3 -s 2 -p 1 --out demo.gif --out demo.mp4 --out demo.webm "
            "--out demo.webp --out demo.apng --out board.pdf --out board.png --out board.svg "
@@ -41,19 +42,10 @@ def rms(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.mean((a.astype(float) - b.astype(float)) ** 2)))
 
 
-def frame_durations(path):
-    with Image.open(path) as image:
-        durations = []
-        for index in range(image.n_frames):
-            image.seek(index)
-            image.load()
-            durations.append(image.info["duration"])
-    return durations
-
-
 @pytest.mark.parametrize("name", ["demo.gif", "demo.webp", "demo.apng"])
 def test_animated_images_have_nine_steps_of_one_second(outputs, name):
-    assert frame_durations(outputs / name) == [1000] * STEPS
+    durations, loop = read_durations(outputs / name)
+    assert durations == [1000] * STEPS and loop == 0
 
 
 @pytest.mark.parametrize("name, codec", [("demo.mp4", "h264"), ("demo.webm", "vp9")])
