@@ -24,7 +24,9 @@ class Check:
 def program_checks() -> list[Check]:
     checks = []
     for program in ("pdflatex", "pdftoppm", "pdfinfo", "pdftocairo"):
-        entry = PROGRAMS.get(program, PROGRAMS["pdftoppm"])   # pdfinfo comes with poppler
+        # pdfinfo comes with pdftoppm (poppler) and counts the pages to rasterise.
+        entry = PROGRAMS.get(program) or ("counts PDF pages for rasterising",
+                                          *PROGRAMS["pdftoppm"][1:])
         path = shutil.which(program)
         checks.append(Check(program, path is not None,
                             path or f"missing; it {entry[0]}. " + install_hint(*entry[1:])))
