@@ -32,6 +32,14 @@ def cli_describe(kind, name, flags):
     (lambda: convarith.max_pool2d(6, 2), "numerical", "-i 6 -k 2 -s 2 -m max"),
     (lambda: convarith.avg_pool2d((4, 6), 2, padding=1), "numerical",
      "-i 4,6 -k 2 -s 2 -p 1 -m average"),
+    (lambda: convarith.conv2d(5, 3, in_channels=2, out_channels=4, groups=2),
+     "arithmetic", "-i 5 -k 3 --in-channels 2 --out-channels 4 --groups 2"),
+    (lambda: convarith.conv2d(4, 3, in_channels=3, numerical=True), "numerical",
+     "-i 4 -k 3 --in-channels 3"),
+    (lambda: convarith.conv_transpose2d(3, 3, stride=2, in_channels=2, out_channels=2,
+                                        groups=2),
+     "arithmetic", "--transposed-input 3 -k 3 -s 2 --in-channels 2 --out-channels 2 "
+     "--groups 2"),
 ])
 def test_api_describes_what_the_equivalent_flags_describe(call, kind, flags):
     animation = call()
@@ -55,6 +63,9 @@ def test_look_arguments_reach_the_spec():
     (lambda: convarith.conv_transpose2d(3, 3, stride=2, output_padding=2),
      "--transposed-input 3 -k 3 -s 2 --output-padding 2"),
     (lambda: convarith.avg_pool2d(5, 3, padding=2), "-i 5 -k 3 -s 3 -p 2 -m average"),
+    (lambda: convarith.conv2d(5, 3, in_channels=3, out_channels=4, groups=2),
+     "-i 5 -k 3 --in-channels 3 --out-channels 4 --groups 2"),
+    (lambda: convarith.conv2d(5, 3, in_channels=9), "-i 5 -k 3 --in-channels 9"),
 ])
 def test_bad_arguments_raise_the_command_lines_message(call, flags):
     with pytest.raises(ParameterError) as from_api:
@@ -117,16 +128,26 @@ nn = torch.nn
     (nn.MaxPool2d(3, stride=1, padding=1, dilation=1), 5,
      lambda: convarith.max_pool2d(5, 3, 1, 1)),
     (nn.AvgPool2d(2, padding=1), 4, lambda: convarith.avg_pool2d(4, 2, padding=1)),
+    (nn.Conv2d(2, 4, 3, groups=2), 5,
+     lambda: convarith.conv2d(5, 3, in_channels=2, out_channels=4, groups=2)),
+    (nn.Conv2d(3, 3, 3, groups=3, padding=1), 4,
+     lambda: convarith.conv2d(4, 3, padding=1, in_channels=3, out_channels=3, groups=3)),
+    (nn.ConvTranspose2d(2, 4, 2, stride=2), 3,
+     lambda: convarith.conv_transpose2d(3, 2, 2, in_channels=2, out_channels=4)),
 ])
 def test_from_module_matches_the_functions(module, input_size, equivalent):
     assert convarith.from_module(module, input_size).describe() == equivalent().describe()
 
 
-def test_from_module_output_size_is_torchs():
-    module = nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1)
+@pytest.mark.parametrize("module", [
+    nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1),
+    nn.Conv2d(2, 4, 3, stride=2, groups=2),
+])
+def test_from_module_output_shape_is_torchs(module):
     animation = convarith.from_module(module, (3, 4))
-    out = module(torch.zeros(1, 1, 3, 4))
+    out = module(torch.zeros(1, module.in_channels, 3, 4))
     assert animation.describe()["output_size"] == list(out.shape[2:])
+    assert animation.spec.out_channels == out.shape[1]
 
 
 @pytest.mark.parametrize("module, words", [

@@ -25,6 +25,14 @@ def grid_columns(spec: FigureSpec) -> int:
     return width if width <= MAX_COLUMNS else math.ceil(math.sqrt(spec.steps))
 
 
+def step_label(spec: FigureSpec, step: int) -> str:
+    """'step 4: output cell (1, 1)', naming the output channel when there are several."""
+    row, col = spec.step_cell(step)
+    channel = (f"channel {spec.step_channel(step)}, "
+               if spec.out_channels > 1 else "")
+    return f"step {step}: output {channel}cell ({row}, {col})"
+
+
 def storyboard_tex(spec: FigureSpec) -> str:
     """TeX source of the storyboard sheet (pure)."""
     from ..build import figure_values
@@ -33,9 +41,8 @@ def storyboard_tex(spec: FigureSpec) -> str:
     columns = grid_columns(spec)
     cells = []
     for step in range(spec.steps):
-        row, col = spec.step_cell(step)
-        cells.append({"picture": render_step(spec, step, values), "step": step,
-                      "row": row, "col": col})
+        cells.append({"picture": render_step(spec, step, values),
+                      "label": step_label(spec, step)})
     rows = [cells[start:start + columns] for start in range(0, len(cells), columns)]
     return environment().get_template(STORYBOARD_TEMPLATE).render(
         static=render_static(spec, values), rows=rows, columns=columns)
