@@ -29,7 +29,16 @@ export SOURCE_DATE_EPOCH := 0
 export FORCE_SOURCE_DATE := 1
 
 REPORT := conv_arithmetic
-REPORT_AUX := $(addprefix $(REPORT).,aux bbl blg fdb_latexmk fls log out toc lof lot synctex.gz)
+# The report is compiled under another job name and copied into place when
+# complete, so a killed build never leaves a conv_arithmetic.pdf that make
+# would take as up to date.
+REPORT_JOB := $(REPORT)-build
+REPORT_AUX := $(addprefix $(REPORT_JOB).,aux bbl blg fdb_latexmk fls log out toc lof lot synctex.gz)
+# -norc: no latexmkrc (the user's or the system's) changes how the report is
+# built; -no-shell-escape after %O, so no option can turn \write18 back on.
+REPORT_LATEXMK = $(LATEXMK) -norc -pdf -interaction=nonstopmode -halt-on-error \
+  -file-line-error -jobname=$(REPORT_JOB) \
+  -pdflatex="$(PDFLATEX) %O -no-shell-escape %S" $(REPORT).tex
 
 .PHONY: report all_animations setup test lint check-figures bench clean distclean help
 
@@ -42,6 +51,12 @@ animations.mk: bin/generate_makefile convarith/catalogue.py convarith/makefile.p
 	python3 bin/generate_makefile -o $@
 
 all_animations: $(ALL_GIF) $(ALL_PNG) $(ALL_PDF)
+
+# Every frame and GIF is written to a temporary and moved into place, so an
+# existing one is always complete: a failed or interrupted recipe must not
+# delete it (.DELETE_ON_ERROR would, for every file of a grouped target,
+# including files another make had just written).
+.PRECIOUS: $(ALL_PDF) $(ALL_PNG) $(ALL_GIF)
 
 $(SETUP_STAMP): pyproject.toml bin/setup convarith/tools.py
 	python3 bin/setup --venv $(VENV) --stamp $@
@@ -56,11 +71,11 @@ setup: $(TEST_STAMP)
 
 # The report includes frames from pdf/, so it depends on them.
 $(REPORT).pdf: $(REPORT).tex bibliography.bib $(ALL_PDF) | $(SETUP_STAMP)
-	$(LATEXMK) -pdf -interaction=nonstopmode -halt-on-error -file-line-error \
-	  -pdflatex="$(PDFLATEX) -no-shell-escape %O %S" $(REPORT).tex
-	@# latexmk skips the run when the frames' contents did not change; the
-	@# report is up to date all the same, and make must see that.
-	@touch $@
+	@# A killed run can leave the job's files cut short: start afresh then.
+	$(REPORT_LATEXMK) || { rm -f $(REPORT_AUX) $(REPORT_JOB).pdf; $(REPORT_LATEXMK) -g; }
+	$(Q)$(PYTHON) -m convarith.report_check $(REPORT_JOB).pdf || \
+	  { rm -f $(REPORT_AUX) $(REPORT_JOB).pdf; $(REPORT_LATEXMK) -g; }
+	$(Q)cp -f $(REPORT_JOB).pdf .$(REPORT).pdf.$$$$.tmp && mv -f .$(REPORT).pdf.$$$$.tmp $@
 
 test: $(REPORT).pdf | $(TEST_STAMP)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
@@ -79,7 +94,7 @@ bench: | $(TEST_STAMP)
 	$(PYTHON) bench/build_speed.py
 
 clean:
-	rm -f $(REPORT_AUX) animations.mk
+	rm -f $(REPORT_AUX) $(REPORT_JOB).pdf animations.mk
 	rm -rf pdf png
 	rm -f gif/.*.tmp
 

@@ -32,10 +32,8 @@ def render_fingerprint() -> str:
 
 @lru_cache(maxsize=16)
 def _step_pdfs(spec: FigureSpec, fingerprint: str) -> tuple[bytes, ...]:
-    from .build import figure_tex
-    from .latex import compile_tex, split_pages
-    return tuple(split_pages(compile_tex(figure_tex(spec, range(spec.steps)),
-                                         jobname=spec.name)))
+    from .build import figure_pages
+    return tuple(figure_pages(spec, list(range(spec.steps))))
 
 
 @lru_cache(maxsize=4)
@@ -91,10 +89,11 @@ class Animation:
         pages = self._given_pdfs or _step_pdfs(self.spec, render_fingerprint())
         return {self.spec.step_name(step): pdf for step, pdf in enumerate(pages)}
 
-    def frames(self) -> list:
-        """Every step as a PIL RGB image, at `dpi`."""
+    def frames(self):
+        """Every step as a PIL RGB image, at `dpi`: a list, or the command
+        line's streaming sequence (re-iterable, with len())."""
         if self._given_frames is not None:
-            return list(self._given_frames)
+            return self._given_frames
         return list(_frames(self.spec, self.dpi, render_fingerprint()))
 
     def storyboard_pdf(self) -> bytes:

@@ -1,12 +1,21 @@
 """Building an animation's files: one pdflatex run for all requested steps,
-then one PDF per step in pdf/, PNGs in png/ and the GIF in gif/."""
+then one PDF per step in pdf/, PNGs in png/ and the GIF in gif/.
+
+Every writer of an animation's files holds its lock (convarith.files.
+output_lock), so concurrent runs on one name follow each other and leave one
+whole set.  Frames stream through convarith.raster.PageFrames, so memory
+does not grow with the number of steps.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import re
 from pathlib import Path
 from typing import Sequence
 
-from .files import write_all_atomic
+from .errors import DamagedInput, ToolError
+from .files import StagedFiles, output_lock, write_all_atomic
 from .spec import FigureSpec
 
 
@@ -31,25 +40,58 @@ def step_paths(spec: FigureSpec, steps: Sequence[int], directory: Path,
     return [Path(directory) / f"{spec.step_name(step)}{suffix}" for step in steps]
 
 
+def figure_pages(spec: FigureSpec, steps: Sequence[int]) -> list[bytes]:
+    """One single-page PDF per step, from a single pdflatex run."""
+    from .latex import compile_tex, split_pages
+    pages = split_pages(compile_tex(figure_tex(spec, steps), label=spec.name))
+    if len(pages) != len(steps):
+        raise ToolError(f"pdflatex made {len(pages)} pages for {len(steps)} steps "
+                        f"of '{spec.name}'; no PDF was written.")
+    return pages
+
+
 def build_pdfs(spec: FigureSpec, steps: Sequence[int], pdf_dir: Path) -> list[Path]:
     """Compile the steps with a single pdflatex run and write pdf/NAME_NN.pdf."""
-    from .latex import compile_tex, split_pages
-    tex = figure_tex(spec, steps)
-    pages = split_pages(compile_tex(tex, jobname=spec.name))
+    pages = figure_pages(spec, steps)
     paths = step_paths(spec, steps, pdf_dir, ".pdf")
-    if len(pages) != len(paths):
-        from .errors import ToolError
-        raise ToolError(f"pdflatex made {len(pages)} pages for {len(paths)} steps "
-                        f"of '{spec.name}'; no PDF was written.")
-    write_all_atomic(dict(zip(paths, pages)))
+    with output_lock(pdf_dir, spec.name):
+        write_all_atomic(dict(zip(paths, pages)))
     return paths
 
 
-def build_pngs(pdfs: Sequence[Path], png_dir: Path, dpi: int) -> list[Path]:
-    from .raster import rasterise
-    pngs = [Path(png_dir) / (Path(p).stem + ".png") for p in pdfs]
-    rasterise(list(pdfs), pngs, dpi=dpi)
+def png_paths(pdfs: Sequence[Path], png_dir: Path) -> list[Path]:
+    return [Path(png_dir) / (Path(p).stem + ".png") for p in pdfs]
+
+
+@contextlib.contextmanager
+def memory_guard(name: str, dpi: int):
+    """A MemoryError becomes a message that names the figure and the way out."""
+    try:
+        yield
+    except MemoryError:
+        raise ToolError(f"Not enough memory to rasterise '{name}' at {dpi} dpi; "
+                        "no file was changed. Use a lower --dpi or smaller sizes.") from None
+
+
+def write_frames(pdfs: Sequence[Path], png_dir: Path, gif: Path | None, dpi: int,
+                 frame_ms: int) -> list[Path]:
+    """PNGs (and the GIF, unless None) from the PDFs, all moved into place
+    together once every file is complete."""
+    from .gif import write_gif_stream_to
+    from .raster import PageFrames, write_pngs
+    pngs = png_paths(pdfs, png_dir)
+    frames = PageFrames(list(pdfs), dpi)
+    with StagedFiles() as staged:
+        write_pngs(frames, pngs, staged)
+        if gif is not None:
+            write_gif_stream_to(staged.stage(gif), frames, frame_ms)
+        staged.commit()
     return pngs
+
+
+def build_pngs(pdfs: Sequence[Path], png_dir: Path, dpi: int) -> list[Path]:
+    with memory_guard(Path(pdfs[0]).stem, dpi):
+        return write_frames(pdfs, png_dir, None, dpi, 0)
 
 
 def build_gif(pngs: Sequence[Path], gif: Path, frame_ms: int) -> Path:
@@ -59,14 +101,31 @@ def build_gif(pngs: Sequence[Path], gif: Path, frame_ms: int) -> Path:
 
 
 def build_frames(pdfs: Sequence[Path], png_dir: Path, gif: Path, dpi: int,
-                 frame_ms: int) -> list[Path]:
-    """PNGs and the GIF in one go, without reading the PNGs back."""
-    import numpy as np
+                 frame_ms: int, forget_damaged: bool = False) -> list[Path]:
+    """PNGs and the GIF in one go, under the animation's lock.
 
-    from .files import write_bytes_atomic
-    from .gif import encode_gif
-    from .raster import rasterise
-    pngs = [Path(png_dir) / (Path(p).stem + ".png") for p in pdfs]
-    images = rasterise(list(pdfs), pngs, dpi=dpi)
-    write_bytes_atomic(Path(gif), encode_gif([np.asarray(i) for i in images], frame_ms))
-    return pngs
+    With `forget_damaged` (Make's frame rule), a damaged input PDF is removed,
+    so that the next make rebuilds it with the rule that made it."""
+    pdfs = [Path(p) for p in pdfs]
+    name = Path(gif).stem
+    directory = pdfs[0].parent if pdfs else Path(".")
+    with output_lock(directory, name), memory_guard(name, dpi):
+        try:
+            return write_frames(pdfs, png_dir, gif, dpi, frame_ms)
+        except DamagedInput as error:
+            if not forget_damaged:
+                raise
+            Path(error.path).unlink(missing_ok=True)
+            raise ToolError(f"{error} It was removed; run make again, and the rule "
+                            "that made it rebuilds it.") from None
+
+
+def stale_frames(directory: Path, name: str, suffix: str, keep: Sequence[Path]) -> list[Path]:
+    """Frames of animation `name` in `directory` that are not in `keep` (left by
+    an earlier run with more steps)."""
+    pattern = re.compile(rf"{re.escape(name)}_[0-9]+{re.escape(suffix)}")
+    kept = {Path(p).name for p in keep}
+    if not Path(directory).is_dir():
+        return []
+    return [p for p in Path(directory).iterdir()
+            if pattern.fullmatch(p.name) and p.name not in kept]

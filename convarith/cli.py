@@ -27,10 +27,35 @@ DISTRIBUTIONS = {"PIL": "pillow"}
 INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
 
 
+#: A decimal number as users type it: ASCII only, no '_' separators, no
+#: 'nan' or 'inf' (float() accepts all of those).
+DECIMAL = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?", re.ASCII)
+
+
 def parse_int(text: str) -> int | None:
     """int(text) for a plain ASCII whole number, else None."""
     text = str(text).strip()
     return int(text) if INTEGER.fullmatch(text) else None
+
+
+def parse_float(text: str) -> float | None:
+    """float(text) for a plain ASCII decimal number, else None."""
+    text = str(text).strip()
+    return float(text) if DECIMAL.fullmatch(text) else None
+
+
+def bounded_number(kind: type, low, high):
+    """argparse type: a number from `low` to `high` typed in plain ASCII
+    digits (as the geometry flags are), with the range in the message."""
+    def convert(text: str):
+        value = parse_int(text) if kind is int else parse_float(text)
+        if value is None or not low <= value <= high:
+            # argparse prefixes "argument FLAG: "
+            raise argparse.ArgumentTypeError(
+                f"must be a {'whole ' if kind is int else ''}number between {low} "
+                f"and {high}, not {text!r}")
+        return value
+    return convert
 
 
 class ArgumentParser(argparse.ArgumentParser):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from .cli import ArgumentParser, add_geometry_arguments, parse_int, spec_from_args
+from .cli import (ArgumentParser, add_geometry_arguments, bounded_number, parse_int,
+                  spec_from_args)
 from .errors import ParameterError
+from .files import check_output_path
 from .spec import KINDS, FigureSpec
 
 FIGURE_DIRS = {"pdf": Path("pdf"), "png": Path("png"), "gif": Path("gif")}
@@ -111,6 +112,8 @@ def produce_figure(argv: Sequence[str], prog: str = "produce_figure") -> int:
     args = produce_figure_parser(prog).parse_args(argv)
     spec = spec_from_args(args.kind, args.name, args)
     steps = parse_step(args.step, spec)
+    if not args.describe:
+        check_output_path(args.pdf_dir, "--pdf-dir", directory=True)
     if args.describe:
         json.dump(describe(spec), sys.stdout)
         sys.stdout.write("\n")
@@ -118,22 +121,6 @@ def produce_figure(argv: Sequence[str], prog: str = "produce_figure") -> int:
     from .build import build_pdfs
     build_pdfs(spec, steps, Path(args.pdf_dir))
     return 0
-
-
-def _number(kind: type, low, high):
-    """argparse type: a number from `low` to `high`, with the range in the message."""
-    def convert(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            value = None
-        if value is None or not low <= value <= high:   # also refuses nan
-            # argparse prefixes "argument FLAG: "
-            raise argparse.ArgumentTypeError(
-                f"must be a {'whole ' if kind is int else ''}number between {low} "
-                f"and {high}, not {text!r}")
-        return value
-    return convert
 
 
 def animate_parser(prog: str = "animate") -> ArgumentParser:
@@ -154,47 +141,88 @@ def animate_parser(prog: str = "animate") -> ArgumentParser:
                              f"({describe_suffixes()}); default gif/NAME.gif")
     output.add_argument("--svg-frames", metavar="DIR",
                         help="also write one SVG per step into DIR")
-    output.add_argument("--fps", type=_number(float, *FPS_RANGE), default=1.0,
+    output.add_argument("--fps", type=bounded_number(float, *FPS_RANGE), default=1.0,
                         help="steps per second (default 1)")
     output.add_argument("--hold-last", metavar="SECONDS",
-                        type=_number(float, *HOLD_RANGE), default=0.0,
+                        type=bounded_number(float, *HOLD_RANGE), default=0.0,
                         help="show the last step this much longer before the "
                              "animation loops (default 0)")
-    output.add_argument("--dpi", type=_number(int, 10, 1200), default=150,
+    output.add_argument("--dpi", type=bounded_number(int, 10, 1200), default=150,
                         help="raster resolution of the PNG frames (default 150)")
     return parser
 
 
-def animate(argv: Sequence[str], prog: str = "animate") -> int:
+def refuse_catalogue_name(name: str) -> None:
+    """Custom animations may not take a catalogue name: their files would
+    replace the ones make builds and the report shows."""
+    from .catalogue import CATALOGUE
+    if name in {entry.name for entry in CATALOGUE}:
+        raise ParameterError(
+            f"'{name}' is an animation of the catalogue: its files in pdf/, png/ and "
+            f"gif/ are built by 'make all_animations' (and shown in the report), so "
+            f"animate does not overwrite them. Give your animation another name, "
+            f"e.g. 'my_{name}'.")
+
+
+def output_paths(args) -> list[Path]:
+    """Every --out (default gif/NAME.gif), checked before anything is built."""
     from .export import writer_for
+    outs = []
+    for text in args.out or [FIGURE_DIRS["gif"] / f"{args.name}.gif"]:
+        writer_for(text)
+        outs.append(check_output_path(text, f"--out {text}"))
+    if args.svg_frames is not None:
+        check_output_path(args.svg_frames, "--svg-frames", directory=True)
+    for directory in (FIGURE_DIRS["pdf"], FIGURE_DIRS["png"]):
+        check_output_path(directory, f"The {directory}/ directory", directory=True)
+    return outs
+
+
+def animate(argv: Sequence[str], prog: str = "animate") -> int:
     from .export.timing import check_timing
     args = animate_parser(prog).parse_args(argv)
+    refuse_catalogue_name(args.name)
     timing = check_timing(args.fps, args.hold_last)
-    outs = [Path(out) for out in args.out or [FIGURE_DIRS["gif"] / f"{args.name}.gif"]]
-    for out in outs:
-        writer_for(out)
     spec = spec_from_args(args.kind, args.name, args)
+    # After the parameters: checking a path tries to create a file beside it.
+    outs = output_paths(args)
     from .animation import Animation
-    from .build import build_pdfs
+    from .build import figure_pages, memory_guard, stale_frames, step_paths
     from .export import write_outputs
-    from .raster import rasterise
+    from .files import StagedFiles, output_lock, write_all_atomic
+    from .raster import PageFrames, write_pngs
     steps = list(range(spec.steps))
     say = f"{prog}:"
     channels = (f" in {spec.out_channels} channels" if spec.multichannel else "")
     print(f"{say} {spec.name}: {spec.steps} steps, output "
           f"{spec.output_size[0]}x{spec.output_size[1]}{channels}", file=sys.stderr)
-    pdfs = build_pdfs(spec, steps, FIGURE_DIRS["pdf"])
-    print(f"{say} pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/", file=sys.stderr)
-    pngs = [FIGURE_DIRS["png"] / f"{pdf.stem}.png" for pdf in pdfs]
-    frames = rasterise(pdfs, pngs, dpi=args.dpi)
-    print(f"{say} png  {len(pngs)} frames at {args.dpi} dpi -> "
-          f"{FIGURE_DIRS['png']}/", file=sys.stderr)
-    rendering = Animation(spec, args.dpi, frames=frames,
-                          step_pdfs=[pdf.read_bytes() for pdf in pdfs])
-    for out in write_outputs(rendering, outs, timing):
-        print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
-    if args.svg_frames:
-        from .export.svg import write_svg_frames
-        written = write_svg_frames(Path(args.svg_frames), rendering.step_pdfs())
-        print(f"{say} svg  {len(written)} frames -> {args.svg_frames}/", file=sys.stderr)
+    pages = figure_pages(spec, steps)
+    pdfs = step_paths(spec, steps, FIGURE_DIRS["pdf"], ".pdf")
+    pngs = step_paths(spec, steps, FIGURE_DIRS["png"], ".png")
+    # One run at a time per name: the PDFs, PNGs and outputs of this run
+    # replace those of any other as one set.
+    with output_lock(FIGURE_DIRS["pdf"], spec.name), memory_guard(spec.name, args.dpi):
+        write_all_atomic(dict(zip(pdfs, pages)))
+        print(f"{say} pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/", file=sys.stderr)
+        # One lazy sequence for the PNGs and every output (kept after the
+        # first pass when small, re-rendered in batches when not).
+        frames = PageFrames(pdfs, args.dpi)
+        with StagedFiles() as staged:
+            write_pngs(frames, pngs, staged)
+            staged.commit()
+        # Frames an earlier run with more steps left would mix with these.
+        for directory, suffix, kept in ((FIGURE_DIRS["pdf"], ".pdf", pdfs),
+                                        (FIGURE_DIRS["png"], ".png", pngs)):
+            for stale in stale_frames(directory, spec.name, suffix, kept):
+                stale.unlink(missing_ok=True)
+        print(f"{say} png  {len(pngs)} frames at {args.dpi} dpi -> "
+              f"{FIGURE_DIRS['png']}/", file=sys.stderr)
+        rendering = Animation(spec, args.dpi, frames=frames, step_pdfs=pages)
+        for out in write_outputs(rendering, outs, timing):
+            print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
+        if args.svg_frames:
+            from .export.svg import write_svg_frames
+            written = write_svg_frames(Path(args.svg_frames), rendering.step_pdfs())
+            print(f"{say} svg  {len(written)} frames -> {args.svg_frames}/",
+                  file=sys.stderr)
     return 0

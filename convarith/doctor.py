@@ -24,9 +24,7 @@ class Check:
 def program_checks() -> list[Check]:
     checks = []
     for program in ("pdflatex", "pdftoppm", "pdfinfo", "pdftocairo"):
-        # pdfinfo comes with pdftoppm (poppler) and counts the pages to rasterise.
-        entry = PROGRAMS.get(program) or ("counts PDF pages for rasterising",
-                                          *PROGRAMS["pdftoppm"][1:])
+        entry = PROGRAMS[program]
         path = shutil.which(program)
         checks.append(Check(program, path is not None,
                             path or f"missing; it {entry[0]}. " + install_hint(*entry[1:])))

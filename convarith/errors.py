@@ -17,3 +17,11 @@ class ToolError(ConvArithError, RuntimeError):
     """An external program (pdflatex, pdftoppm) is missing or failed."""
 
     exit_code = 3
+
+
+class DamagedInput(ToolError):
+    """An input file (a frame in pdf/) exists but cannot be used as it is."""
+
+    def __init__(self, path, reason: str):
+        self.path = path
+        super().__init__(f"The frame '{path}' is damaged: {reason}.")

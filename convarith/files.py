@@ -1,20 +1,26 @@
 """Writing outputs safely: to a temporary name first, then moved into place.
 
 A killed build therefore never leaves a file that looks complete, and a
-failed one never replaces a good file with a broken one.
+failed one never replaces a good file with a broken one.  Temporaries carry
+the writer's process id, so a writer removes only its own and those of
+writers that are provably dead; `output_lock` serialises the writers of one
+animation, so that concurrent runs leave one whole set of files, never a mix.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import os
 import re
+import shutil
 import signal
 import tempfile
 import threading
 from pathlib import Path
 
-from .errors import ToolError
+from .errors import ParameterError, ToolError
 
 
 def ensure_directory(directory: Path) -> None:
@@ -43,18 +49,46 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-# Our temporary names: '.' + stem + '.' + 8 characters from mkstemp + suffix + '.tmp'.
-TEMPORARY_NAME = re.compile(r"^\.(?P<stem>.+)\.[a-z0-9_]{8}(?P<suffix>\.[^.]+)\.tmp$")
+# Our temporary names: '.' + stem + '.' + writer's pid + '-' + 8 random
+# characters + suffix + '.tmp'.
+TEMPORARY_NAME = re.compile(
+    r"^\.(?P<stem>.+)\.(?P<pid>[0-9]+)-[a-z0-9_]{8}(?P<suffix>\.[^.]+)\.tmp$")
+#: Room a temporary name needs beyond the output's own name.
+TEMPORARY_OVERHEAD = len(".") + len(".4194304-abcdefgh") + len(".tmp")
+#: Private working directories of pdflatex and the rasteriser in the system
+#: temporary directory: 'convarith-' + pid + '-' + random.
+WORKDIR_PREFIX = "convarith-"
+WORKDIR_NAME = re.compile(r"^convarith-(?P<pid>[0-9]+)-[a-z0-9_]+$")
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (on this machine)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _temporary_beside(path: Path) -> tuple[int, str]:
-    return tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
-                            dir=path.parent)
+    return tempfile.mkstemp(prefix=f".{path.stem}.{os.getpid()}-",
+                            suffix=path.suffix + ".tmp", dir=path.parent)
+
+
+def _owned_by_dead_or_us(pid_text: str) -> bool:
+    pid = int(pid_text)
+    return pid != os.getpid() and not process_alive(pid)
 
 
 def sweep_stale_temporaries(paths) -> None:
-    """Remove temporaries that killed earlier writes of these outputs left.
-    Only one build writes a given output, so they cannot be in use."""
+    """Remove temporaries of these outputs that killed writers left.
+
+    A temporary whose writer is still running is never touched: another
+    build may be writing the same output right now."""
     wanted: dict[Path, set] = {}
     for path in map(Path, paths):
         wanted.setdefault(path.parent, set()).add((path.stem, path.suffix))
@@ -65,9 +99,35 @@ def sweep_stale_temporaries(paths) -> None:
             continue
         for entry in entries:
             match = TEMPORARY_NAME.match(entry.name)
-            if match and (match["stem"], match["suffix"]) in names:
+            if (match and (match["stem"], match["suffix"]) in names
+                    and _owned_by_dead_or_us(match["pid"])):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+
+def sweep_dead_workdirs(root: str | None = None) -> None:
+    """Remove private working directories that killed runs left behind."""
+    root = root or tempfile.gettempdir()
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    for entry in entries:
+        match = WORKDIR_NAME.match(entry.name)
+        if match and _owned_by_dead_or_us(match["pid"]):
+            with contextlib.suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def private_workdir(purpose: str):
+    """A temporary directory owned by this process, swept by later runs if
+    this one is killed."""
+    sweep_dead_workdirs()
+    with tempfile.TemporaryDirectory(
+            prefix=f"{WORKDIR_PREFIX}{os.getpid()}-{purpose}") as workdir:
+        yield Path(workdir)
 
 
 def _remove(paths) -> None:
@@ -79,26 +139,68 @@ def _remove(paths) -> None:
                 os.unlink(tmp)
 
 
+def _write_error(where: Path, error: OSError) -> ToolError:
+    reason = error.strerror or str(error)
+    if error.filename:
+        reason += f": {error.filename}"
+    return ToolError(f"Could not write into the output directory '{where}' "
+                     f"({reason}); nothing half-written was left there.")
+
+
+class StagedFiles:
+    """Files written to temporaries one by one and moved into place together.
+
+    `stage(path)` returns the temporary to write for `path`; `commit()` moves
+    every staged file into place; leaving the `with` block without a commit
+    removes the temporaries, so outputs are never left half-written."""
+
+    def __init__(self):
+        self._staged: list[tuple[Path, Path]] = []
+
+    def __enter__(self):
+        return self
+
+    def stage(self, path) -> Path:
+        path = Path(path)
+        ensure_directory(path.parent)
+        sweep_stale_temporaries([path])
+        try:
+            with _signals_held():
+                fd, tmp = _temporary_beside(path)
+                self._staged.append((Path(tmp), path))
+        except OSError as error:
+            raise _write_error(path.parent, error) from None
+        os.close(fd)
+        return Path(tmp)
+
+    def commit(self) -> None:
+        path = None
+        try:
+            for tmp, path in self._staged:
+                os.chmod(tmp, 0o644)
+            for tmp, path in self._staged:
+                os.replace(tmp, path)
+        except OSError as error:
+            raise _write_error(path.parent if path else Path("."), error) from None
+
+    def __exit__(self, *exc):
+        _remove([tmp for tmp, _ in self._staged])
+        return False
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path):
     """Yield a temporary path beside `path`; move it into place on success."""
     path = Path(path)
-    ensure_directory(path.parent)
-    sweep_stale_temporaries([path])
-    tmp = None
-    try:
-        with _signals_held():
-            fd, tmp = _temporary_beside(path)
-        os.close(fd)
-        yield Path(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as error:
-        raise ToolError(f"Could not write '{path}' in '{path.parent}': "
-                        f"{error.strerror}. Nothing was changed there.") from None
-    finally:
-        if tmp is not None:
-            _remove([tmp])
+    with StagedFiles() as staged:
+        tmp = staged.stage(path)
+        try:
+            yield tmp
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except OSError as error:
+            raise ToolError(f"Could not write '{path}' in '{path.parent}': "
+                            f"{error.strerror}. Nothing was changed there.") from None
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -108,27 +210,91 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def write_all_atomic(files: dict[Path, bytes]) -> None:
     """Write several files; all temporaries are complete before any is moved."""
-    staged = []
-    path = None
-    sweep_stale_temporaries(files)
-    try:
+    with StagedFiles() as staged:
         for path, data in files.items():
-            path = Path(path)
-            ensure_directory(path.parent)
-            with _signals_held():
-                fd, tmp = _temporary_beside(path)
-                staged.append((Path(tmp), path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
-        for tmp, path in staged:
-            os.replace(tmp, path)
+            tmp = staged.stage(path)
+            try:
+                tmp.write_bytes(data)
+            except OSError as error:
+                raise _write_error(Path(path).parent, error) from None
+        staged.commit()
+
+
+# --- one writer per animation at a time ------------------------------------
+
+def _lock_directory() -> Path:
+    directory = Path(tempfile.gettempdir()) / f"convarith-locks-{os.getuid()}"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return directory
+
+
+@contextlib.contextmanager
+def output_lock(directory: Path, name: str):
+    """Hold an exclusive lock on animation `name`'s files in `directory`.
+
+    Every writer of an animation's pdf/, png/ and gif/ files takes it, so two
+    runs on one name follow each other instead of mixing their frames.  The
+    lock is the kernel's (flock): it is released when its holder dies."""
+    key = f"{os.path.realpath(directory)}\0{name}".encode()
+    lock_path = _lock_directory() / (hashlib.sha256(key).hexdigest()[:32] + ".lock")
+    with open(lock_path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- output paths checked before any work ----------------------------------
+
+def _nearest_existing(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if os.path.lexists(candidate):
+            return candidate
+    return Path(".")
+
+
+def check_output_path(text, what: str, suffix: str | None = None,
+                      directory: bool = False) -> Path:
+    """The output path `text`, or a ParameterError saying why it cannot be
+    written, found before anything is built.  `what` names the option in
+    messages; `suffix` (e.g. '.gif') is required when given; `directory`
+    says the path is a directory to write into rather than a file."""
+    if text is None or str(text).strip() == "":
+        raise ParameterError(f"{what} is empty; give a path, or leave the option "
+                             "out for the default.")
+    path = Path(os.path.expanduser(str(text)))
+    if "\0" in str(text):
+        raise ParameterError(f"{what} contains a NUL character.")
+    if len(str(path).encode()) > 4000:
+        raise ParameterError(f"{what} is {len(str(path).encode())} bytes long, longer "
+                             "than this system allows for a path; use a shorter one.")
+    limit = 255
+    for part in path.parts:
+        budget = limit - (TEMPORARY_OVERHEAD if part == path.name and not directory else 0)
+        if len(part.encode()) > budget:
+            raise ParameterError(f"{what} has a name component of {len(part.encode())} "
+                                 f"bytes, longer than this system allows ({budget} for "
+                                 "an output); use a shorter name.")
+    if not directory:
+        if suffix is not None and path.suffix.lower() != suffix:
+            raise ParameterError(f"{what} must name a {suffix} file, not '{text}'.")
+        if path.is_dir() or str(text).endswith(os.sep):
+            raise ParameterError(f"{what} '{text}' is a directory; name a file in it, "
+                                 f"such as '{path / ('figure' + (suffix or ''))}'.")
+    elif os.path.lexists(path) and not path.is_dir():
+        raise ParameterError(f"{what} '{text}' exists and is not a directory.")
+    existing = _nearest_existing(path if directory else path.parent)
+    if not existing.is_dir():
+        raise ParameterError(f"{what} '{text}' lies under '{existing}', which is a file, "
+                             "not a directory.")
+    # Permissions alone say nothing for root or special file systems (/proc,
+    # /sys): try to create a file where the first new entry will go.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{os.getpid()}-probe-", dir=existing)
     except OSError as error:
-        where = path.parent if path is not None else Path(".")
-        reason = error.strerror or str(error)
-        if error.filename:
-            reason += f": {error.filename}"
-        raise ToolError(f"Could not write into the output directory '{where}' "
-                        f"({reason}); nothing half-written was left there.") from None
-    finally:
-        _remove([tmp for tmp, _ in staged])
+        raise ParameterError(f"{what} '{text}' cannot be written: '{existing}' does not "
+                             f"accept new files ({error.strerror or error}).") from None
+    os.close(fd)
+    os.unlink(probe)
+    return path

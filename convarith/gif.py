@@ -19,21 +19,12 @@ import numpy as np
 from PIL import Image
 
 from .errors import ToolError
-from .files import write_bytes_atomic
+from .files import atomic_output
+from .gif_stream import write_gif_stream
 
 FRAME_MS = 1000
 PALETTE_SIZE = 16
 SEED_COLOURS = 8
-
-
-def _same_size(frames: list[np.ndarray]) -> np.ndarray:
-    """Stack RGB frames, padding on white to a common size, top-left aligned."""
-    height = max(f.shape[0] for f in frames)
-    width = max(f.shape[1] for f in frames)
-    stack = np.full((len(frames), height, width, 3), 255, dtype=np.uint8)
-    for index, frame in enumerate(frames):
-        stack[index, :frame.shape[0], :frame.shape[1]] = frame
-    return stack
 
 
 def choose_palette(colours: np.ndarray, counts: np.ndarray, size: int) -> np.ndarray:
@@ -52,50 +43,148 @@ def choose_palette(colours: np.ndarray, counts: np.ndarray, size: int) -> np.nda
     return colours[chosen]
 
 
-def quantise(stack: np.ndarray, size: int = PALETTE_SIZE) -> tuple[np.ndarray, np.ndarray]:
-    """Palette indices for every pixel of `stack`, and the palette (K x 3).
-
-    Colours are counted on the first frame and on the pixels where later
-    frames differ from it: every colour that occurs is among them, and
-    counting only those is ten times faster than counting every pixel.
-    """
-    packed = ((stack[..., 0].astype(np.int32) << 16)
-              | (stack[..., 1].astype(np.int32) << 8) | stack[..., 2])
-    later = packed[1:]
-    sample = np.concatenate([packed[0].ravel(), later[later != packed[0]]])
-    present, counts = np.unique(sample, return_counts=True)
-    colours = np.stack([present >> 16, (present >> 8) & 255, present & 255], 1).astype(np.int64)
-    palette = choose_palette(colours, counts, size)
-    distance = ((colours[:, None, :] - palette[None, :, :].astype(np.int64)) ** 2).sum(2)
-    lookup = np.zeros(1 << 24, dtype=np.uint8)
-    lookup[present] = distance.argmin(1)
-    return lookup[packed], palette.astype(np.uint8)
+def pack(frame: np.ndarray, height: int, width: int) -> np.ndarray:
+    """An RGB frame as one int32 per pixel, padded on white to height x width
+    (top-left aligned), so frames of different sizes share one canvas."""
+    packed = np.full((height, width), 0xFFFFFF, dtype=np.int32)
+    h, w = frame.shape[:2]
+    packed[:h, :w] = ((frame[..., 0].astype(np.int32) << 16)
+                      | (frame[..., 1].astype(np.int32) << 8) | frame[..., 2])
+    return packed
 
 
-def encode_gif(frames: list[np.ndarray], frame_ms: int = FRAME_MS,
-               palette_size: int = PALETTE_SIZE) -> bytes:
-    """GIF bytes showing each RGB frame for `frame_ms` ms, looping forever."""
-    indices, palette = quantise(_same_size(frames), palette_size)
+class ColourSample:
+    """Counts of the colours on the first frame and on the pixels where later
+    frames differ from it: every colour that occurs is among them, and counting
+    only those is ten times faster than counting every pixel.  Frames are added
+    one at a time, so no more than two are held."""
+
+    def __init__(self):
+        self.first = None
+        self.height = self.width = 0
+        self._colours = np.zeros(0, dtype=np.int64)
+        self._counts = np.zeros(0, dtype=np.int64)
+
+    def _count(self, values: np.ndarray) -> None:
+        colours, counts = np.unique(values, return_counts=True)
+        merged = np.concatenate([self._colours, colours])
+        weights = np.concatenate([self._counts, counts])
+        self._colours, inverse = np.unique(merged, return_inverse=True)
+        self._counts = np.bincount(inverse.ravel(), weights=weights).astype(np.int64)
+
+    def add(self, frame: np.ndarray) -> None:
+        h, w = frame.shape[:2]
+        if self.first is None:
+            self.first = frame
+            self._count(pack(frame, h, w))
+        else:
+            fh, fw = self.first.shape[:2]
+            height, width = max(h, fh), max(w, fw)
+            later = pack(frame, height, width)
+            base = pack(self.first, height, width)
+            self._count(later[later != base])
+        self.height, self.width = max(self.height, h), max(self.width, w)
+
+    def colours_and_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sample as if the first frame had been padded to the final canvas."""
+        fh, fw = self.first.shape[:2]
+        padding = self.height * self.width - fh * fw
+        colours, counts = self._colours, self._counts.copy()
+        if padding:
+            white = np.searchsorted(colours, 0xFFFFFF)
+            if white < len(colours) and colours[white] == 0xFFFFFF:
+                counts[white] += padding
+            else:
+                colours = np.insert(colours, white, 0xFFFFFF)
+                counts = np.insert(counts, white, padding)
+        return colours, counts
+
+
+class Quantiser:
+    """Maps RGB frames to indices of one palette chosen from all frames."""
+
+    def __init__(self, frames, size: int = PALETTE_SIZE):
+        sample = ColourSample()
+        for frame in frames:
+            sample.add(np.asarray(frame))
+        if sample.first is None:
+            raise ToolError("There are no frames to make a GIF from.")
+        present, counts = sample.colours_and_counts()
+        colours = np.stack([present >> 16, (present >> 8) & 255, present & 255],
+                           1).astype(np.int64)
+        palette = choose_palette(colours, counts, size)
+        distance = ((colours[:, None, :] - palette[None, :, :].astype(np.int64)) ** 2).sum(2)
+        self.lookup = np.zeros(1 << 24, dtype=np.uint8)
+        self.lookup[present] = distance.argmin(1)
+        self.palette = palette.astype(np.uint8)
+        self.height, self.width = sample.height, sample.width
+
+    def indices(self, frame) -> np.ndarray:
+        return self.lookup[pack(np.asarray(frame), self.height, self.width)]
+
+
+def quantise(frames: list[np.ndarray], size: int = PALETTE_SIZE) -> tuple[np.ndarray, np.ndarray]:
+    """Palette indices for every pixel of every frame (padded to one size),
+    and the palette (K x 3)."""
+    quantiser = Quantiser(frames, size)
+    return np.stack([quantiser.indices(f) for f in frames]), quantiser.palette
+
+
+def paletted_frames(frames, palette_size: int = PALETTE_SIZE):
+    """Two passes over a re-iterable sequence of RGB frames: the palette from
+    the first, then one paletted image at a time."""
+    quantiser = Quantiser(frames, palette_size)
     # An unpadded palette lets the GIF use as few bits per pixel as it needs.
-    flat = palette.ravel().tolist()
-    images = []
-    for frame in indices:
-        image = Image.fromarray(frame, "P")
+    flat = quantiser.palette.ravel().tolist()
+    for frame in frames:
+        image = Image.fromarray(quantiser.indices(frame), "P")
         image.putpalette(flat)
-        images.append(image)
+        yield image
+
+
+def encode_gif(frames, frame_ms: int = FRAME_MS,
+               palette_size: int = PALETTE_SIZE) -> bytes:
+    """GIF bytes showing each RGB frame for `frame_ms` ms, looping forever.
+    `frames` must be re-iterable (a list, or convarith.raster.PageFrames)."""
     buffer = io.BytesIO()
-    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
-                   duration=frame_ms, loop=0, disposal=1)
+    write_gif_stream(buffer, paletted_frames(frames, palette_size=palette_size), frame_ms)
     return buffer.getvalue()
 
 
+def write_gif_file(frames, gif: Path, frame_ms: int = FRAME_MS) -> None:
+    """Write the GIF of a re-iterable sequence of RGB frames atomically,
+    holding a bounded number of frames in memory."""
+    with atomic_output(Path(gif)) as tmp:
+        write_gif_stream_to(tmp, frames, frame_ms)
+
+
+def write_gif_stream_to(path: Path, frames, frame_ms: int = FRAME_MS) -> None:
+    """Write the GIF of `frames` to `path` directly (a temporary of the caller's)."""
+    with open(path, "wb") as handle:
+        write_gif_stream(handle, paletted_frames(frames), frame_ms)
+
+
 def write_gif(pngs: list[Path], gif: Path, frame_ms: int = FRAME_MS) -> None:
-    frames = []
-    for path in pngs:
+    write_gif_file(PngFrames(pngs), gif, frame_ms)
+
+
+class PngFrames:
+    """PNG files as a re-iterable sequence of RGB frames, read one at a time."""
+
+    def __init__(self, paths):
+        self.paths = [Path(p) for p in paths]
+
+    def __len__(self):
+        return len(self.paths)
+
+    def __getitem__(self, index):
+        path = self.paths[index]
         try:
             with Image.open(path) as image:
-                frames.append(np.asarray(image.convert("RGB")))
+                return image.convert("RGB")
         except (OSError, SyntaxError) as error:
             raise ToolError(f"Cannot read the frame '{path}' ({error}); rebuild it, "
                             "e.g. by deleting it and running make again.") from None
-    write_bytes_atomic(Path(gif), encode_gif(frames, frame_ms))
+
+    def __iter__(self):
+        return (self[n] for n in range(len(self)))

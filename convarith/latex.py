@@ -12,10 +12,10 @@ import logging
 import os
 import re
 import subprocess
-import tempfile
 from pathlib import Path
 
-from .errors import ToolError
+from .errors import DamagedInput, ToolError
+from .files import private_workdir
 from .tools import TEX_FILES, missing_tex_file_message, require_program
 
 PDFLATEX_ENV = "PDFLATEX"
@@ -81,34 +81,59 @@ def log_excerpt(log: str, tex: str) -> str:
     return excerpt.strip()
 
 
+#: The job name inside the private directory: fixed, so that no figure name
+#: can shadow a TeX file (a figure called 'keyval' would be read for keyval.sty).
+JOBNAME = "figure"
+_CAPACITY = re.compile(r"^! (TeX capacity exceeded.*|Unable to read an entire line.*)$",
+                       re.MULTILINE)
+
+
+def capacity_message(label: str, output: str) -> str | None:
+    """A clear message when pdflatex ran out of one of its fixed capacities."""
+    match = _CAPACITY.search(output)
+    if match is None:
+        return None
+    return (f"The figure '{label}' is too large for pdflatex ({match.group(1).strip()}); "
+            "no PDF was written. Use smaller sizes (fewer cells per axis or a "
+            "smaller kernel).")
+
+
 def _missing_file(log: str) -> str | None:
     match = re.search(r"File `([^']+)' not found", log)
     return match.group(1) if match else None
 
 
-def compile_tex(tex: str, jobname: str = "figure") -> bytes:
-    """Compile `tex` with pdflatex in a private temporary directory; return the PDF."""
+def compile_tex(tex: str, label: str = "figure") -> bytes:
+    """Compile `tex` with pdflatex in a private temporary directory; return the
+    PDF.  `label` names the figure in messages."""
     pdflatex = require_program("pdflatex", os.environ.get(PDFLATEX_ENV) or None)
     env = dict(os.environ, **REPRODUCIBLE_ENV, **PARANOID_ENV, **LOG_ENV)
-    with tempfile.TemporaryDirectory(prefix="convarith-") as workdir:
-        source = Path(workdir, f"{jobname}.tex")
+    with private_workdir("tex") as workdir:
+        source = Path(workdir, f"{JOBNAME}.tex")
         source.write_text(tex, encoding="utf-8")
         try:
-            result = subprocess.run(pdflatex_command(pdflatex, jobname), cwd=workdir,
+            result = subprocess.run(pdflatex_command(pdflatex, JOBNAME), cwd=workdir,
                                     env=env, stdin=subprocess.DEVNULL,
                                     capture_output=True, timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             raise ToolError(f"pdflatex did not finish within {TIMEOUT_SECONDS} s "
-                            f"on '{jobname}'.") from None
-        log_path = Path(workdir, f"{jobname}.log")
+                            f"on '{label}'; use smaller sizes.") from None
+        log_path = Path(workdir, f"{JOBNAME}.log")
         log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
-        pdf_path = Path(workdir, f"{jobname}.pdf")
+        pdf_path = Path(workdir, f"{JOBNAME}.pdf")
         if result.returncode != 0 or not pdf_path.exists():
             missing = _missing_file(log)
             if missing in TEX_FILES:
                 raise ToolError(missing_tex_file_message(missing))
-            detail = log_excerpt(log, tex) or result.stdout.decode("latin-1")[-2000:]
-            raise ToolError(f"pdflatex failed on '{jobname}' (exit status "
+            # Some errors (a line longer than TeX's buffer) reach only the
+            # terminal, never the log.
+            terminal = (result.stdout + b"\n" + result.stderr).decode("latin-1")
+            too_large = capacity_message(label, log + "\n" + terminal)
+            if too_large:
+                raise ToolError(too_large)
+            detail = (log_excerpt(log, tex) or log_excerpt(terminal, tex)
+                      or terminal.strip()[-2000:])
+            raise ToolError(f"pdflatex failed on '{label}' (exit status "
                             f"{result.returncode}); no PDF was written.\n{detail}")
         return pdf_path.read_bytes()
 
@@ -149,8 +174,7 @@ def merge_pages(pdfs: list[Path]) -> bytes:
                 raise ToolError(f"Cannot read the PDF '{path}': "
                                 f"{error.strerror or error}.") from None
             except (PyPdfError, ValueError) as error:
-                raise ToolError(f"'{path}' is not a readable PDF ({error}); rebuild it, "
-                                "e.g. with 'make all_animations'.") from None
+                raise DamagedInput(path, f"it is not a readable PDF ({error})") from None
     finally:
         logger.setLevel(level)
     buffer = io.BytesIO()

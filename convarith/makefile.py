@@ -26,7 +26,7 @@ PDF_CODE = COMMON_CODE + ("geometry", "spec", "theme", "cli", "commands",
                           "build", "tikz", "latex")
 NUMERICAL_CODE = ("values",)
 CHANNEL_CODE = ("planes",)
-FRAME_CODE = COMMON_CODE + ("__main__", "build", "raster", "latex", "gif")
+FRAME_CODE = COMMON_CODE + ("__main__", "cli", "build", "raster", "latex", "gif", "gif_stream")
 
 
 def module_paths(modules: Sequence[str]) -> str:

@@ -1,23 +1,61 @@
-"""Rasterising PDF pages to PNG with pdf2image (poppler's pdftoppm)."""
+"""Rasterising PDF pages with pdf2image (poppler's pdftoppm), a few at a time.
+
+`PageFrames(pdfs, dpi)` is how every output writer gets frames: a sequence
+of RGB PIL images, one per single-page PDF, that renders lazily in bounded
+batches.  `len()` and indexing work, and it can be iterated more than once
+(the GIF writer reads it twice: palette, then encoding), so writers never
+need all frames in memory.
+"""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
+from typing import Iterator, Sequence
 
-from .errors import ToolError
-from .files import write_all_atomic
+from .errors import DamagedInput, ToolError
+from .files import StagedFiles, private_workdir
 from .latex import merge_pages
-from .tools import require_program
+from .tools import missing_program_message, require_program
 
 DEFAULT_DPI = 150
+#: Bytes of decoded frames rendered at once; bounds memory whatever the step count.
+BATCH_BYTES = 96 * 2**20
+#: Frames are kept after the first pass when all of them fit in this many
+#: bytes, so a small animation is rasterised once, not twice.
+CACHE_BYTES = 160 * 2**20
+MAX_BATCH = 32
 
 
-def merge_pdfs(pdfs: list[Path], merged: Path) -> None:
+def _threads() -> int:
+    # Under make -j the other cores are busy with other animations, and each
+    # extra poppler process parses the whole PDF again.
+    flags = os.environ.get("MAKEFLAGS", "")
+    if "-j" in flags or "--jobserver" in flags:
+        return 1
+    return min(os.cpu_count() or 1, 4)
+
+
+def _page_count(pdf: Path) -> int | None:
+    from pypdf import PdfReader
+    try:
+        return len(PdfReader(pdf).pages)
+    except Exception:    # unreadable: merge_pages names it
+        return None
+
+
+def check_single_pages(pdfs: Sequence[Path]) -> None:
+    """Name the input that is not a one-page PDF (called when counts disagree)."""
+    merge_pages(list(pdfs))     # raises, naming an unreadable file
+    for pdf in pdfs:
+        pages = _page_count(pdf)
+        if pages != 1:
+            raise DamagedInput(pdf, f"it has {pages} pages, a frame has one")
+
+
+def merge_pdfs(pdfs: Sequence[Path], merged: Path) -> None:
     """Join the PDFs into one file: with poppler's pdfunite when there is more
     than one (much faster than pypdf), checking each input first."""
     for pdf in pdfs:
@@ -26,56 +64,121 @@ def merge_pdfs(pdfs: list[Path], merged: Path) -> None:
                             "(make all_animations builds every frame).")
     pdfunite = shutil.which("pdfunite")
     if pdfunite is None or len(pdfs) == 1:
-        merged.write_bytes(merge_pages(pdfs))
+        merged.write_bytes(merge_pages(list(pdfs)))
         return
     result = subprocess.run([pdfunite, *map(str, pdfs), str(merged)],
                             capture_output=True, text=True)
     if result.returncode != 0:
         # pypdf reads them one by one, so its error names the damaged file.
-        merged.write_bytes(merge_pages(pdfs))
+        merged.write_bytes(merge_pages(list(pdfs)))
 
 
-def render_pages(pdfs: list[Path], dpi: int = DEFAULT_DPI,
-                 threads: int | None = None) -> list:
-    """Render the first page of each PDF to an RGB image, on white.
-
-    All pages go through one merged PDF, so poppler starts once per thread
-    rather than once per frame.
-    """
+def _render(merged: Path, first: int, last: int, dpi: int, threads: int) -> list:
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError
-
-    require_program("pdftoppm")
-    # Under make -j the other cores are busy with other animations, and each
-    # extra poppler process parses the whole PDF again.
-    in_parallel_make = "-j" in os.environ.get("MAKEFLAGS", "") or "--jobserver" in \
-        os.environ.get("MAKEFLAGS", "")
-    threads = threads or (1 if in_parallel_make else min(os.cpu_count() or 1, 4))
-    with tempfile.TemporaryDirectory(prefix="convarith-raster-") as workdir:
-        merged = Path(workdir, "pages.pdf")
-        merge_pdfs(pdfs, merged)
-        try:
-            images = convert_from_path(merged, dpi=dpi, thread_count=threads)
-        except PDFInfoNotInstalledError:
-            require_program("pdftoppm", "pdfinfo")
-            raise
-        except PDFPageCountError as error:
-            raise ToolError(f"poppler could not read the PDFs: {error}") from None
-    if len(images) != len(pdfs):
-        raise ToolError(f"poppler rendered {len(images)} pages for {len(pdfs)} PDFs.")
+    try:
+        images = convert_from_path(merged, dpi=dpi, first_page=first, last_page=last,
+                                   thread_count=min(threads, last - first + 1))
+    except PDFInfoNotInstalledError:
+        raise ToolError(missing_program_message("pdfinfo")) from None
+    except PDFPageCountError as error:
+        raise ToolError(f"poppler could not read the PDFs: {error}") from None
     return [image.convert("RGB") for image in images]
 
 
+class PageFrames:
+    """The first page of each PDF as an RGB image, rendered lazily in batches."""
+
+    def __init__(self, pdfs: Sequence[Path], dpi: int = DEFAULT_DPI,
+                 threads: int | None = None):
+        self.pdfs = [Path(p) for p in pdfs]
+        self.dpi = dpi
+        self.threads = threads or _threads()
+        self._cache: list | None = None
+
+    def __len__(self) -> int:
+        return len(self.pdfs)
+
+    def __getitem__(self, index: int):
+        if self._cache is not None:
+            return self._cache[index]
+        pdf = self.pdfs[index]
+        return next(iter(PageFrames([pdf], self.dpi, 1)))
+
+    def __iter__(self) -> Iterator:
+        if self._cache is not None:
+            return iter(self._cache)
+        return self._generate()
+
+    def _generate(self) -> Iterator:
+        require_program("pdftoppm")
+        require_program("pdfinfo")
+        kept, kept_bytes = [], 0
+        with private_workdir("raster") as workdir:
+            merged = workdir / "pages.pdf"
+            merge_pdfs(self.pdfs, merged)
+            if self._count_pages(merged) != len(self.pdfs):
+                check_single_pages(self.pdfs)
+                raise ToolError(f"The {len(self.pdfs)} frames from '{self.pdfs[0]}' on "
+                                "do not make one page each.")
+            done, batch = 0, 1
+            while done < len(self.pdfs):
+                last = min(done + batch, len(self.pdfs))
+                images = _render(merged, done + 1, last, self.dpi, self.threads)
+                if len(images) != last - done:
+                    check_single_pages(self.pdfs)
+                    raise ToolError(f"poppler rendered {len(images)} pages for the "
+                                    f"{last - done} frames from '{self.pdfs[done]}'.")
+                for image in images:
+                    if kept is not None:
+                        kept_bytes += image.width * image.height * 3
+                        kept.append(image)
+                        if kept_bytes > CACHE_BYTES:
+                            kept = None
+                    yield image
+                done = last
+                frame_bytes = images[-1].width * images[-1].height * 3
+                batch = max(1, min(MAX_BATCH, BATCH_BYTES // max(frame_bytes, 1)))
+        if kept is not None:
+            self._cache = kept
+
+    @staticmethod
+    def _count_pages(merged: Path) -> int:
+        from pdf2image import pdfinfo_from_path
+        from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError
+        try:
+            return int(pdfinfo_from_path(merged)["Pages"])
+        except PDFInfoNotInstalledError:
+            raise ToolError(missing_program_message("pdfinfo")) from None
+        except (PDFPageCountError, KeyError, ValueError):
+            return -1
+
+
 def encode_png(image) -> bytes:
+    import io
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 
-def rasterise(pdfs: list[Path], pngs: list[Path], dpi: int = DEFAULT_DPI) -> list:
-    """Write each PDF's page to the matching PNG path; return the images."""
+def write_pngs(frames, pngs: Sequence[Path], staged: StagedFiles) -> None:
+    """Stage each frame as its PNG (moved into place by the caller's commit)."""
+    if len(frames) != len(pngs):
+        raise ValueError("one PNG path is needed for each frame")
+    for image, png in zip(frames, pngs):
+        tmp = staged.stage(png)
+        tmp.write_bytes(encode_png(image))
+
+
+def render_pages(pdfs: list[Path], dpi: int = DEFAULT_DPI, threads: int | None = None):
+    """All pages at once, as a list (for a handful of frames only)."""
+    return list(PageFrames(pdfs, dpi, threads))
+
+
+def rasterise(pdfs: list[Path], pngs: list[Path], dpi: int = DEFAULT_DPI) -> None:
+    """Write each PDF's page to the matching PNG path."""
     if len(pdfs) != len(pngs):
         raise ValueError("one PNG path is needed for each PDF")
-    images = render_pages(pdfs, dpi)
-    write_all_atomic({Path(png): encode_png(image) for image, png in zip(images, pngs)})
-    return images
+    with StagedFiles() as staged:
+        write_pngs(PageFrames(pdfs, dpi), pngs, staged)
+        staged.commit()

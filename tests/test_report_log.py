@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LOG = ROOT / "conv_arithmetic.log"
-BLG = ROOT / "conv_arithmetic.blg"
+LOG = ROOT / "conv_arithmetic-build.log"
+BLG = ROOT / "conv_arithmetic-build.blg"
 
 # Each entry: (what it means, pattern searched line by line in the .log).
 LOG_PROBLEMS = [

@@ -14,12 +14,18 @@ from .timing import Timing
 
 
 def gif_bytes(frames, timing: Timing) -> bytes:
-    """The GIF exactly as the Make pipeline writes it (a single duration when
-    nothing lingers, so default output stays byte-identical)."""
-    from ..gif import encode_gif
+    """The GIF exactly as the Make pipeline writes it: one shared palette,
+    frames streamed when every step lasts the same (the default)."""
+    from ..gif import encode_gif, paletted_frames
     durations = timing.durations_ms(len(frames))
-    frame_ms = durations[0] if len(set(durations)) == 1 else durations
-    return encode_gif([np.asarray(frame.convert("RGB")) for frame in frames], frame_ms)
+    if len(set(durations)) == 1:
+        return encode_gif(frames, durations[0])
+    # A lingering last step: Pillow's writer takes one duration per frame.
+    images = list(paletted_frames(frames))
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
+                   duration=durations, loop=0, disposal=1)
+    return buffer.getvalue()
 
 
 def imageio_animation_bytes(frames, timing: Timing, extension: str, **options) -> bytes:

@@ -50,7 +50,7 @@ def storyboard_tex(spec: FigureSpec) -> str:
 
 def storyboard_pdf(spec: FigureSpec) -> bytes:
     from ..latex import compile_tex
-    return compile_tex(storyboard_tex(spec), jobname=f"{spec.name}_storyboard")
+    return compile_tex(storyboard_tex(spec), label=f"{spec.name} (storyboard)")
 
 
 def storyboard_png(pdf: bytes, dpi: int) -> bytes:
