@@ -77,14 +77,18 @@ def write_frames(pdfs: Sequence[Path], png_dir: Path, gif: Path | None, dpi: int
                  frame_ms: int) -> list[Path]:
     """PNGs (and the GIF, unless None) from the PDFs, all moved into place
     together once every file is complete."""
-    from .gif import write_gif_stream_to
-    from .raster import PageFrames, write_pngs
+    from .gif import write_gif_staged
+    from .raster import PageFrames, staging_pngs, write_pngs
     pngs = png_paths(pdfs, png_dir)
     frames = PageFrames(list(pdfs), dpi)
     with StagedFiles() as staged:
-        write_pngs(frames, pngs, staged)
-        if gif is not None:
-            write_gif_stream_to(staged.stage(gif), frames, frame_ms)
+        if gif is None:
+            write_pngs(frames, pngs, staged)
+        else:
+            # The palette pass writes the PNGs; the encoding pass reads the
+            # frames again (from PageFrames' cache when they are few).
+            write_gif_staged(staged, Path(gif), frames, frame_ms,
+                             first_pass=staging_pngs(frames, pngs, staged))
         staged.commit()
     return pngs
 

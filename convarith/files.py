@@ -254,11 +254,48 @@ def _nearest_existing(path: Path) -> Path:
     return Path(".")
 
 
+#: File systems of the kernel's own (no outputs can be created there).
+KERNEL_FILE_SYSTEMS = {"proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2",
+                       "debugfs", "tracefs", "securityfs", "configfs", "bpf", "pstore"}
+
+
+def _file_system_type(path: Path) -> str | None:
+    """The type of the file system holding `path`, from /proc/self/mountinfo."""
+    try:
+        lines = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return None
+    real = os.path.realpath(path)
+    best, kind = "", None
+    for line in lines:
+        fields = line.split()
+        if " - " not in line or len(fields) < 5:
+            continue
+        mount_point = fields[4].replace("\\040", " ")
+        inside = real == mount_point or real.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, kind = mount_point, line.split(" - ", 1)[1].split()[0]
+    return kind
+
+
+def _unwritable(directory: Path) -> str | None:
+    """Why no file can be created in `directory`, or None.  Checked without
+    creating anything (permissions alone say nothing for root)."""
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return "is not writable"
+    if os.statvfs(directory).f_flag & os.ST_RDONLY:
+        return "is on a read-only file system"
+    kind = _file_system_type(directory)
+    if kind in KERNEL_FILE_SYSTEMS:
+        return f"is on the kernel's {kind} file system, where files cannot be created"
+    return None
+
+
 def check_output_path(text, what: str, suffix: str | None = None,
                       directory: bool = False) -> Path:
     """The output path `text`, or a ParameterError saying why it cannot be
-    written, found before anything is built.  `what` names the option in
-    messages; `suffix` (e.g. '.gif') is required when given; `directory`
+    written, found before anything is built (and without writing anything).
+    `what` names the option in messages; `suffix` (e.g. '.gif') is required when given; `directory`
     says the path is a directory to write into rather than a file."""
     if text is None or str(text).strip() == "":
         raise ParameterError(f"{what} is empty; give a path, or leave the option "
@@ -288,13 +325,7 @@ def check_output_path(text, what: str, suffix: str | None = None,
     if not existing.is_dir():
         raise ParameterError(f"{what} '{text}' lies under '{existing}', which is a file, "
                              "not a directory.")
-    # Permissions alone say nothing for root or special file systems (/proc,
-    # /sys): try to create a file where the first new entry will go.
-    try:
-        fd, probe = tempfile.mkstemp(prefix=f".{os.getpid()}-probe-", dir=existing)
-    except OSError as error:
-        raise ParameterError(f"{what} '{text}' cannot be written: '{existing}' does not "
-                             f"accept new files ({error.strerror or error}).") from None
-    os.close(fd)
-    os.unlink(probe)
+    problem = _unwritable(existing)
+    if problem:
+        raise ParameterError(f"{what} '{text}' cannot be written: '{existing}' {problem}.")
     return path

@@ -13,13 +13,14 @@ differencing, so Pillow, which imageio wraps, writes the file here.)
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from .errors import ToolError
-from .files import atomic_output
+from .files import StagedFiles
 from .gif_stream import write_gif_stream
 
 FRAME_MS = 1000
@@ -130,10 +131,11 @@ def quantise(frames: list[np.ndarray], size: int = PALETTE_SIZE) -> tuple[np.nda
     return np.stack([quantiser.indices(f) for f in frames]), quantiser.palette
 
 
-def paletted_frames(frames, palette_size: int = PALETTE_SIZE):
+def paletted_frames(frames, palette_size: int = PALETTE_SIZE, first_pass=None):
     """Two passes over a re-iterable sequence of RGB frames: the palette from
-    the first, then one paletted image at a time."""
-    quantiser = Quantiser(frames, palette_size)
+    the first (`first_pass` if given: the same frames, e.g. while they are
+    also written as PNGs), then one paletted image at a time."""
+    quantiser = Quantiser(frames if first_pass is None else first_pass, palette_size)
     # An unpadded palette lets the GIF use as few bits per pixel as it needs.
     flat = quantiser.palette.ravel().tolist()
     for frame in frames:
@@ -154,14 +156,19 @@ def encode_gif(frames, frame_ms: int = FRAME_MS,
 def write_gif_file(frames, gif: Path, frame_ms: int = FRAME_MS) -> None:
     """Write the GIF of a re-iterable sequence of RGB frames atomically,
     holding a bounded number of frames in memory."""
-    with atomic_output(Path(gif)) as tmp:
-        write_gif_stream_to(tmp, frames, frame_ms)
+    with StagedFiles() as staged:
+        write_gif_staged(staged, Path(gif), frames, frame_ms)
+        staged.commit()
 
 
-def write_gif_stream_to(path: Path, frames, frame_ms: int = FRAME_MS) -> None:
-    """Write the GIF of `frames` to `path` directly (a temporary of the caller's)."""
-    with open(path, "wb") as handle:
-        write_gif_stream(handle, paletted_frames(frames), frame_ms)
+def write_gif_staged(staged, gif: Path, frames, frame_ms: int = FRAME_MS,
+                     first_pass=None) -> None:
+    """Write the GIF of `frames` as a staged file (convarith.files.StagedFiles),
+    created only once the palette pass has read every frame."""
+    paletted = paletted_frames(frames, first_pass=first_pass)
+    first = next(paletted)
+    with open(staged.stage(gif), "wb") as handle:
+        write_gif_stream(handle, itertools.chain([first], paletted), frame_ms)
 
 
 def write_gif(pngs: list[Path], gif: Path, frame_ms: int = FRAME_MS) -> None:

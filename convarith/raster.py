@@ -161,13 +161,23 @@ def encode_png(image) -> bytes:
     return buffer.getvalue()
 
 
-def write_pngs(frames, pngs: Sequence[Path], staged: StagedFiles) -> None:
-    """Stage each frame as its PNG (moved into place by the caller's commit)."""
+def staging_pngs(frames, pngs: Sequence[Path], staged: StagedFiles) -> Iterator:
+    """Yield each frame after staging it as its PNG (moved into place by the
+    caller's commit), so one pass both writes PNGs and feeds another writer."""
     if len(frames) != len(pngs):
         raise ValueError("one PNG path is needed for each frame")
     for image, png in zip(frames, pngs):
-        tmp = staged.stage(png)
-        tmp.write_bytes(encode_png(image))
+        if image.getextrema() and all(low == high for low, high in image.getextrema()):
+            raise ToolError(f"The frame for '{png}' is blank (one colour all over): "
+                            "the figure's template drew nothing. No file was changed.")
+        staged.stage(png).write_bytes(encode_png(image))
+        yield image
+
+
+def write_pngs(frames, pngs: Sequence[Path], staged: StagedFiles) -> None:
+    """Stage each frame as its PNG."""
+    for _ in staging_pngs(frames, pngs, staged):
+        pass
 
 
 def render_pages(pdfs: list[Path], dpi: int = DEFAULT_DPI, threads: int | None = None):

@@ -27,6 +27,14 @@ MAX_STEPS_ENV = "CONVARITH_MAX_STEPS"
 #: Channels per side above which a figure is refused: up to four input and
 #: four output planes stay legible at 150 dpi, more would not.
 MAX_CHANNELS = 4
+#: Cells drawn over a whole animation (per step: input plane plus output
+#: plane, and for numerical figures each cell is a typeset value, with the
+#: kernel's weights too) above which a figure is refused before any work:
+#: pdflatex's time grows with it (faster than linearly for numerical
+#: figures), and these bounds are what tests/test_limits.py builds.
+WORK_LIMITS = {"arithmetic": 2_200_000, "numerical": 320_000}
+#: Drawn cells per axis of a numerical figure: each is a typeset value.
+MAX_NUMERICAL_EXTENT = 32
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
@@ -114,6 +122,33 @@ class FigureSpec:
         if too_wide:
             raise ParameterError(f"{extent_text[0].upper()}{extent_text[1:]}, a fixed "
                                  "limit; use smaller sizes.")
+        self._check_work()
+
+    def work(self) -> int:
+        """Cells drawn over all steps (see WORK_LIMITS); channel planes multiply it."""
+        (h, w), (oh, ow) = self.drawn_size, self.output_size
+        per_step = h * w * getattr(self, "in_channels", 1) + oh * ow
+        if self.kind == "numerical":
+            per_step += self.axes[0].k * self.axes[1].k
+        return per_step * self.steps
+
+    def _check_work(self):
+        if self.kind == "numerical":
+            wide = [e for e in self.drawn_size if e > MAX_NUMERICAL_EXTENT]
+            if wide:
+                raise ParameterError(
+                    f"A numerical figure's drawn input may be at most "
+                    f"{MAX_NUMERICAL_EXTENT} cells per axis (each cell is a typeset "
+                    f"value), but this one would be {max(wide)}; use smaller sizes, "
+                    "or --type arithmetic, which allows up to "
+                    f"{MAX_EXTENT}.")
+        limit = WORK_LIMITS[self.kind]
+        if self.work() > limit:
+            raise ParameterError(
+                f"This {self.kind} figure would draw {self.work():,} cells over its "
+                f"{self.steps} steps, above the limit of {limit:,} that keeps a build "
+                "within TeX's time and memory; use a smaller input or fewer "
+                "output cells (a larger kernel or stride).")
 
     def _check_channels(self):
         for flag, value in (("--in-channels", self.in_channels),

@@ -58,6 +58,33 @@ def _cell(row: int, col: int, rows: int) -> tuple[int, int]:
     return col, rows - 1 - row
 
 
+#: Cells (units, inserted zeros and footprint) above which runs of adjacent
+#: cells are drawn as one rectangle each: a path of thousands of unit squares
+#: overflows TeX's memory and its line buffer.  Every catalogue figure is
+#: below it, so their TeX stays as it was.
+MERGE_ABOVE = 256
+
+
+def runs(indices) -> list[tuple[int, int]]:
+    """(start, length) of each run of consecutive integers in `indices`."""
+    result: list[list[int]] = []
+    for index in sorted(set(indices)):
+        if result and index == result[-1][0] + result[-1][1]:
+            result[-1][1] += 1
+        else:
+            result.append([index, 1])
+    return [(start, length) for start, length in result]
+
+
+def rectangles(grid_rows, grid_cols, rows: int, merge: bool) -> list[tuple[int, int, int, int]]:
+    """(x, y, w, h) in TikZ units covering the cells grid_rows x grid_cols of a
+    grid with `rows` rows: one per cell, or one per pair of runs if `merge`."""
+    if not merge:
+        return [(*_cell(gr, gc, rows), 1, 1) for gr in grid_rows for gc in grid_cols]
+    return [(c0, rows - r0 - rh, cw, rh)
+            for r0, rh in runs(grid_rows) for c0, cw in runs(grid_cols)]
+
+
 def _rgb(colour) -> str:
     return ",".join(str(v) for v in colour)
 
@@ -88,15 +115,25 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
             inserted = (not is_unit and gr in stretched_rows and gc in stretched_cols)
             cells.append({"x": gc, "y": height - 1 - gr, "unit": is_unit,
                           "inserted": inserted, "row": gr, "col": gc})
-    read = [_cell(gr, gc, height)
-            for gr in rows.footprint_cells(r) for gc in cols.footprint_cells(c)]
+    read_rows, read_cols = rows.footprint_cells(r), cols.footprint_cells(c)
+    inserted_count = len(stretched_rows) * len(stretched_cols) - len(unit_rows) * len(unit_cols)
+    merge = (len(unit_rows) * len(unit_cols) + inserted_count
+             + len(read_rows) * len(read_cols)) > MERGE_ABOVE
+    if merge:
+        # Inserted zeros: the whole stretched block, with the units drawn over it.
+        inserted_cells = rectangles(stretched_rows, stretched_cols, height, True)
+    else:
+        inserted_cells = [(cell["x"], cell["y"], 1, 1) for cell in cells if cell["inserted"]]
+    units = rectangles(sorted(unit_rows), sorted(unit_cols), height, merge)
     context = {
         "height": height, "width": width,
         "colours": {role: _rgb(getattr(spec.theme, role))
                     for role in ("input", "output", "footprint", "lines")},
-        "units": [(cell["x"], cell["y"]) for cell in cells if cell["unit"]],
-        "inserted": [(cell["x"], cell["y"]) for cell in cells if cell["inserted"]],
-        "read": read,
+        "units": units,
+        # A merged rectangle's inner cell edges, drawn as a grid.
+        "unit_grids": [u for u in units if u[2] > 1 or u[3] > 1],
+        "inserted": inserted_cells,
+        "read": rectangles(read_rows, read_cols, height, merge),
         "block": {"x": left, "y": height - top - block_h, "w": block_w, "h": block_h},
         "out_h": out_h, "out_w": out_w,
         "current": _cell(r, c, out_h),

@@ -57,7 +57,11 @@ IGNORED = {"pdf", "png", "gif", ".venv", ".git", ".benchmarks", "__pycache__",
            ".pytest_cache", ".hypothesis", "animations.mk", ".mypy_cache",
            ".ruff_cache"}
 #: Temporary names from convarith.files: '.' + stem + '.' + 8 random + suffix + '.tmp'.
-TEMP_NAME = re.compile(r"^\.(?P<stem>.+)\.[a-z0-9_]{8}(?P<suffix>\.(pdf|png|gif))\.tmp$")
+#: Temporary names from convarith.files: '.' + stem + '.' + pid-random + suffix + '.tmp'.
+TEMP_NAME = re.compile(
+    r"^\.(?P<stem>.+)\.[0-9]+-[a-z0-9_]{8}(?P<suffix>\.(pdf|png|gif))\.tmp$")
+#: The report, built by plain `make` (checked with --report).
+REPORT = "conv_arithmetic.pdf"
 SIGNALS = (signal.SIGINT, signal.SIGKILL, signal.SIGTERM)
 VARIANTS = ("clean", "delete-some", "touch-template", "touch-code")
 MAKE_TIMEOUT = 1800
@@ -89,7 +93,7 @@ def check_file(path: Path, frames: int) -> str | None:
             reader = PdfReader(path, strict=True)
             pages = len(reader.pages)
             reader.pages[0].extract_text()          # parse the page's content
-            return None if pages == 1 else f"{pages} pages"
+            return None if pages == frames else f"{pages} pages"
         from PIL import Image
         with Image.open(path) as image:
             image.verify()
@@ -114,6 +118,12 @@ class TreeReport:
 
 def check_tree(root: Path, expected: dict[str, int], temps_allowed: bool) -> TreeReport:
     report = TreeReport()
+    if REPORT in expected and (root / REPORT).exists():
+        trouble = check_file(root / REPORT, expected[REPORT])
+        if trouble:
+            report.problems.append(f"{REPORT} looks complete but is not: {trouble}")
+        else:
+            report.complete += 1
     for sub in OUTPUT_DIRS:
         directory = root / sub
         if not directory.is_dir():
@@ -139,8 +149,8 @@ def check_tree(root: Path, expected: dict[str, int], temps_allowed: bool) -> Tre
     return report
 
 
-def hashes(root: Path) -> dict[str, str]:
-    """sha256 of every output with its final name."""
+def hashes(root: Path, report: bool = False) -> dict[str, str]:
+    """sha256 of every output with its final name (and of the report if asked)."""
     result = {}
     for sub in OUTPUT_DIRS:
         directory = root / sub
@@ -148,6 +158,8 @@ def hashes(root: Path) -> dict[str, str]:
             for path in sorted(directory.iterdir()):
                 if not path.name.startswith("."):
                     result[f"{sub}/{path.name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    if report and (root / REPORT).exists():
+        result[REPORT] = hashlib.sha256((root / REPORT).read_bytes()).hexdigest()
     return result
 
 
@@ -245,6 +257,10 @@ class Sandbox:
 
 def prepare(box: Sandbox, variant: str, rng: random.Random) -> None:
     """Give Make something to do."""
+    if box.targets == ["report"]:
+        # The report's own files too, so that pdflatex really runs.
+        for path in box.root.glob("conv_arithmetic-build.*"):
+            path.unlink()
     if variant == "clean":
         box.clean_outputs()
     elif variant == "delete-some":
@@ -271,9 +287,9 @@ class Trial:
 
 def run_trial(box: Sandbox, number: int, rng: random.Random, jobs: int,
               expected: dict[str, int], reference: dict[str, str],
-              clean_seconds: float) -> Trial:
+              clean_seconds: float, signals=SIGNALS) -> Trial:
     variant = VARIANTS[number % len(VARIANTS)]
-    sig = SIGNALS[number % len(SIGNALS)]
+    sig = signals[number % len(signals)]
     prepare(box, variant, rng)
     share = {"clean": 1.0, "delete-some": 0.5, "touch-template": 0.7,
              "touch-code": 1.0}[variant]
@@ -311,7 +327,7 @@ def run_trial(box: Sandbox, number: int, rng: random.Random, jobs: int,
         return trial
     after_resume = check_tree(box.root, expected, temps_allowed=True)
     trial.problems += [f"after the next make: {p}" for p in after_resume.problems]
-    trial.problems += compare(reference, hashes(box.root))
+    trial.problems += compare(reference, hashes(box.root, REPORT in expected))
     if not box.up_to_date():
         trial.problems.append("after the next make, 'make -q' still finds work")
     box.clear_tmpdir()
@@ -356,9 +372,12 @@ def reference_build(parent: Path, name: str, jobs: int, targets, expected,
     if status != 0:
         problems.append(f"clean -j{jobs} build failed ({status}):\n" + box.log_tail("clean.log"))
         return box, {}, seconds, problems
+    if REPORT in expected and (box.root / REPORT).exists():
+        from pypdf import PdfReader
+        expected[REPORT] = len(PdfReader(box.root / REPORT).pages)
     report = check_tree(box.root, expected, temps_allowed=False)
     problems += [f"clean -j{jobs} build: {p}" for p in report.problems]
-    found = hashes(box.root)
+    found = hashes(box.root, REPORT in expected)
     if set(found) != set(expected):
         problems.append(f"clean -j{jobs} build: {len(set(expected) - set(found))} outputs "
                         f"missing, {len(set(found) - set(expected))} unexpected")
@@ -381,16 +400,26 @@ def parallel_check(parent: Path, reference: dict[str, str], targets, expected,
     return problems
 
 
+def report_outputs() -> dict[str, int]:
+    """What plain `make` builds: every frame PDF and the report (its page
+    count is filled in from the clean build)."""
+    expected = {p: n for p, n in expected_outputs().items() if p.startswith("pdf/")}
+    expected[REPORT] = 0
+    return expected
+
+
 def run_trials(trials: int, seed: int, jobs: int, names: list[str] | None,
                parallel: bool, workdir: Path | None = None,
-               log=print) -> tuple[int, int, list[str]]:
+               log=print, report: bool = False,
+               signals=SIGNALS) -> tuple[int, int, list[str]]:
     """(trials tried, trials held, problems of trials and checks)."""
     rng = random.Random(seed)
-    expected = expected_outputs(names)
+    expected = report_outputs() if report else expected_outputs(names)
     # For a subset, ask for every file (as all_animations does), not just the
     # GIFs: a GIF newer than its PDFs is up to date even when a PNG made
     # beside it was deleted, since the PNGs are not its prerequisites.
-    targets = ["all_animations"] if names is None else sorted(expected)
+    targets = (["report"] if report else
+               ["all_animations"] if names is None else sorted(expected))
     owned = workdir is None
     parent = Path(tempfile.mkdtemp(prefix="convarith-trials-")) if owned else workdir
     problems: list[str] = []
@@ -405,7 +434,8 @@ def run_trials(trials: int, seed: int, jobs: int, names: list[str] | None,
         attempts = 0
         while tried < trials and attempts < trials * 3:
             attempts += 1
-            trial = run_trial(box, number, rng, jobs, expected, reference, seconds)
+            trial = run_trial(box, number, rng, jobs, expected, reference, seconds,
+                              signals)
             number += 1
             if not trial.interrupted and not trial.problems:
                 log(f"  trial {trial.number:2d}: make finished within "
@@ -439,6 +469,10 @@ def main(argv=None) -> int:
     parser.add_argument("--no-parallel", dest="parallel", action="store_false",
                         help="skip the -j1 / -j8 comparison")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it")
+    parser.add_argument("--signal", choices=[s.name for s in SIGNALS],
+                        help="send only this signal (default: each in turn)")
+    parser.add_argument("--report", action="store_true",
+                        help="interrupt plain `make` (the report and its frames) instead")
     args = parser.parse_args(argv)
     names = args.subset.split(",") if args.subset else None
     workdir = None
@@ -447,7 +481,9 @@ def main(argv=None) -> int:
         workdir.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     tried, held, problems = run_trials(args.trials, args.seed, args.jobs, names,
-                                       args.parallel, workdir)
+                                       args.parallel, workdir, report=args.report,
+                                       signals=(signal.Signals[args.signal],) if args.signal
+                                       else SIGNALS)
     for problem in problems:
         print(f"PROBLEM: {problem}")
     print(f"interrupt trials: {tried} tried, {held} held")

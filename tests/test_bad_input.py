@@ -326,6 +326,31 @@ CASES = [
        r"--in-channels is 9", r"limit of 4"),
     an("animate-theme-malformed", ["x", "-i", "5", "-k", "3", "--theme", "input=#ggg000"],
        r"'#ggg000' is not a colour"),
+    # output paths are checked before any work, whatever is wrong with them
+    an("animate-out-empty", ["x", "-i", "5", "-k", "3", "--out", ""], r"--out", r"empty"),
+    an("animate-out-directory", ["x", "-i", "5", "-k", "3", "--out", "gif.gif/"],
+       r"--out", r"directory"),
+    an("animate-out-proc", "x -i 5 -k 3 --out /proc/x.gif", r"--out", r"/proc",
+       r"cannot be written"),
+    an("animate-out-too-long", ["x", "-i", "5", "-k", "3", "--out", "a" * 250 + ".gif"],
+       r"--out", r"longer than this system allows"),
+    an("animate-out-under-a-file", "x -i 5 -k 3 --out pdf/x_00.pdf/y.gif", r"--out",
+       r"pdf/x_00\.pdf", r"is a file"),
+    pf("pdf-dir-empty", ["arithmetic", "x", "0", "-i", "5", "-k", "3", "--pdf-dir", ""],
+       r"--pdf-dir", r"empty"),
+    pf("pdf-dir-is-a-file", "arithmetic x 0 -i 5 -k 3 --pdf-dir pdf/x_00.pdf",
+       r"--pdf-dir", r"not a directory"),
+    an("animate-catalogue-name", "padding_strides -i 4 -k 2", r"padding_strides",
+       r"catalogue", r"another name", r"make all_animations"),
+    an("animate-dpi-underscore", "x -i 5 -k 3 --dpi 1_000", r"--dpi", r"1_000"),
+    an("animate-dpi-superscript", "x -i 5 -k 3 --dpi 1\u00b2", r"--dpi", r"whole number"),
+    an("animate-fps-arabic-digit", "x -i 5 -k 3 --fps \u0661", r"--fps", r"between"),
+    an("animate-fps-underscore", "x -i 5 -k 3 --fps 1_0", r"--fps", r"1_0"),
+    # limits that hold: refused before any work
+    an("animate-numerical-too-wide", "x --type numerical -i 40 -k 21", r"numerical",
+       r"at most 32 cells"),
+    an("animate-arithmetic-too-much-work", "x -i 100 -k 80", r"cells over its 441 steps",
+       r"limit of 2,200,000"),
 ]
 
 

@@ -57,18 +57,18 @@ def test_checker_accepts_good_files_and_rejects_broken_ones(tmp_path):
     (tmp_path / "pdf/a_01.pdf").write_bytes(good_pdf[:len(good_pdf) // 2])   # cut short
     (tmp_path / "png/a_01.png").write_bytes(good_png[:-20])                  # cut short
     (tmp_path / "gif/b.gif").write_bytes(_image("GIF", 2))                   # frame missing
-    (tmp_path / "pdf/.a_00.k2j4h5g6.pdf.tmp").write_bytes(good_pdf[:10])     # temporary
+    (tmp_path / "pdf/.a_00.123-k2j4h5g6.pdf.tmp").write_bytes(good_pdf[:10])     # temporary
     (tmp_path / "png/a_00.png.partial").write_bytes(b"")                     # other name
     report = trials.check_tree(tmp_path, expected, temps_allowed=False)
     text = "\n".join(report.problems)
     assert "pdf/a_01.pdf looks complete but is not" in text
     assert "png/a_01.png looks complete but is not" in text
     assert "gif/b.gif looks complete but is not: 2 frames, expected 3" in text
-    assert "temporary file left: pdf/.a_00.k2j4h5g6.pdf.tmp" in text
+    assert "temporary file left: pdf/.a_00.123-k2j4h5g6.pdf.tmp" in text
     assert "unexpected file: png/a_00.png.partial" in text
     allowed = trials.check_tree(tmp_path, expected, temps_allowed=True)
     assert not any("temporary" in p for p in allowed.problems)
-    assert allowed.temps == ["pdf/.a_00.k2j4h5g6.pdf.tmp"]
+    assert allowed.temps == ["pdf/.a_00.123-k2j4h5g6.pdf.tmp"]
 
 
 def test_two_page_pdf_is_not_a_frame(tmp_path):

@@ -1,0 +1,107 @@
+"""The documented limits hold: the largest figures they allow build, large
+figures reach TeX as short lines and few paths, and a TeX capacity error is
+one clear message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from convarith import latex
+from convarith.build import figure_tex
+from convarith.cli import geometry_spec
+from convarith.errors import ParameterError, ToolError
+from convarith.spec import MAX_EXTENT, MAX_NUMERICAL_EXTENT, WORK_LIMITS
+from convarith.tikz import rectangles, runs
+from test_bad_input import base_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: The largest figure of each kind within the limits: the widest drawn input
+#: with the most steps the work limit then allows, and the most steps.
+LARGEST = {
+    "arithmetic-widest": ["-i", "100", "-k", "87"],
+    "arithmetic-most-steps": ["-i", "32", "-k", "1"],
+    "numerical-widest": ["--type", "numerical", "-i", "32", "-k", "19"],
+}
+
+
+def spec_of(argv):
+    kind = argv[argv.index("--type") + 1] if "--type" in argv else "arithmetic"
+    flags = [a for a in argv if a not in ("--type", kind)]
+    return geometry_spec(kind, "largest", flags)
+
+
+def test_the_largest_figures_are_at_the_limits():
+    widest, most, numerical = (spec_of(LARGEST[k]) for k in LARGEST)
+    assert widest.drawn_size == (MAX_EXTENT, MAX_EXTENT)
+    assert most.steps == 1024
+    assert numerical.drawn_size == (MAX_NUMERICAL_EXTENT, MAX_NUMERICAL_EXTENT)
+    for spec in (widest, most, numerical):
+        assert spec.work() <= WORK_LIMITS[spec.kind]
+    # One more output row and column is refused before any work.
+    with pytest.raises(ParameterError, match="above the limit"):
+        geometry_spec("arithmetic", "x", ["-i", "100", "-k", "86"])
+    with pytest.raises(ParameterError, match="above the limit"):
+        geometry_spec("numerical", "x", ["-i", "32", "-k", "18"])
+    with pytest.raises(ParameterError, match="at most 32 cells"):
+        geometry_spec("numerical", "x", ["-i", "33", "-k", "33"])
+
+
+def test_runs_and_rectangles():
+    assert runs([5, 1, 2, 3, 7, 8]) == [(1, 3), (5, 1), (7, 2)]
+    assert rectangles([0, 1], [0, 1, 3], 4, merge=True) == [(0, 2, 2, 2), (3, 2, 1, 2)]
+    assert len(rectangles([0, 1], [0, 1, 3], 4, merge=False)) == 6
+
+
+@pytest.mark.parametrize("argv", [["-i", "100", "-k", "100"], ["-i", "100", "-k", "34", "-d", "3"],
+                                  ["--type", "numerical", "-i", "32", "-k", "32"],
+                                  ["-i", "100", "-k", "50", "-d", "2"]])
+def test_large_figures_reach_tex_as_short_lines(argv):
+    """TeX reads a line into a buffer of 200000 characters, and a path of
+    thousands of squares exhausts its memory: the biggest figures draw runs of
+    cells as one rectangle each."""
+    spec = spec_of(argv)
+    tex = figure_tex(spec, [0])
+    assert max(len(line) for line in tex.splitlines()) < 100000
+    # At most 50 x 50 separate cells (every other one, at 100 per axis).
+    assert tex.count("rectangle") <= 2 * 2500 + 20
+
+
+@pytest.mark.integration
+def test_the_most_separate_cells_compile(tmp_path):
+    """2500 separate footprint cells (a dilated 50 x 50 kernel) in one path."""
+    spec = spec_of(["-i", "100", "-k", "50", "-d", "2"])
+    pdf = latex.compile_tex(figure_tex(spec, [0]), "separate")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_a_tex_capacity_error_is_one_clear_message():
+    tex = ("\\documentclass{article}\\begin{document}\n"
+           + "x" * 250000 + "\n\\end{document}\n")
+    with pytest.raises(ToolError) as caught:
+        latex.compile_tex(tex, "huge")
+    message = str(caught.value)
+    assert "'huge' is too large for pdflatex" in message and "smaller sizes" in message
+    assert ".tex)" not in message and "texmf-dist" not in message
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(LARGEST))
+def test_the_largest_figure_builds(case, tmp_path):
+    argv = LARGEST[case]
+    spec = spec_of(argv)
+    result = subprocess.run([sys.executable, str(ROOT / "bin" / "animate"), "largest", *argv],
+                            cwd=tmp_path, env=base_env(), capture_output=True, text=True,
+                            timeout=1800)
+    assert result.returncode == 0, result.stderr
+    with Image.open(tmp_path / "gif" / "largest.gif") as gif:
+        assert gif.n_frames == spec.steps
+        lo, hi = gif.convert("RGB").getextrema()[0]
+        assert lo < hi                                   # something is drawn
+    assert len(list((tmp_path / "png").iterdir())) == spec.steps
