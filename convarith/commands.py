@@ -169,8 +169,9 @@ def output_paths(args) -> list[Path]:
     from .export import writer_for
     outs = []
     for text in args.out or [FIGURE_DIRS["gif"] / f"{args.name}.gif"]:
-        writer_for(text)
-        outs.append(check_output_path(text, f"--out {text}"))
+        path = check_output_path(text, "--out")
+        writer_for(path)
+        outs.append(path)
     if args.svg_frames is not None:
         check_output_path(args.svg_frames, "--svg-frames", directory=True)
     for directory in (FIGURE_DIRS["pdf"], FIGURE_DIRS["png"]):
