@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from .errors import ConvArithError, ParameterError
 from .geometry import DirectAxis, TransposedAxis
-from .spec import KINDS, MAX_CHANNELS, MODES, FigureSpec
+from .spec import KINDS, MAX_CHANNELS, MODES, FigureSpec, pooling_channels_message
 from .theme import DEFAULT_THEME, parse_theme
 
 AXES = ("height", "width")
@@ -201,10 +201,7 @@ def _channels(args) -> dict:
         ("groups", "--groups"))}
     if args.mode != "convolution":
         if given["out_channels"] is not None or given["groups"] is not None:
-            raise ParameterError(
-                f"{args.mode} pooling works on each channel on its own: it takes "
-                "--in-channels only (output channels = input channels), not "
-                "--out-channels or --groups.")
+            raise ParameterError(pooling_channels_message(args.mode))
         count = given["in_channels"] or 1
         return {"in_channels": count, "out_channels": count, "groups": count}
     return {key: 1 if value is None else value for key, value in given.items()}

@@ -52,6 +52,12 @@ def check_name(name: str) -> str:
     return name
 
 
+def pooling_channels_message(mode: str) -> str:
+    return (f"{mode} pooling works on each channel on its own: it takes "
+            "--in-channels only (output channels = input channels), not "
+            "--out-channels or --groups.")
+
+
 def max_steps_limit(override: int | None = None) -> int:
     if override is not None:
         return override
@@ -172,10 +178,7 @@ class FigureSpec:
                     f"{self.in_channels} and {self.out_channels}, such as 1.")
         if self.mode != "convolution" and not (
                 self.out_channels == self.groups == self.in_channels):
-            raise ParameterError(
-                f"{self.mode} pooling works on each channel on its own: it takes "
-                "--in-channels only (output channels = input channels), not "
-                "--out-channels or --groups.")
+            raise ParameterError(pooling_channels_message(self.mode))
 
     def _check_pooling(self):
         if self.transposed:
