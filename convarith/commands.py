@@ -185,7 +185,7 @@ def animate(argv: Sequence[str], prog: str = "animate") -> int:
     refuse_catalogue_name(args.name)
     timing = check_timing(args.fps, args.hold_last)
     spec = spec_from_args(args.kind, args.name, args)
-    # After the parameters: checking a path tries to create a file beside it.
+    # After the parameters, so a bad parameter is what gets reported.
     outs = output_paths(args)
     from .animation import Animation
     from .build import figure_pages, memory_guard, stale_frames, step_paths

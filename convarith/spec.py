@@ -24,9 +24,6 @@ DEFAULT_MAX_STEPS = 1024
 #: legibility both give out long before this).
 MAX_EXTENT = 100
 MAX_STEPS_ENV = "CONVARITH_MAX_STEPS"
-#: Channels per side above which a figure is refused: up to four input and
-#: four output planes stay legible at 150 dpi, more would not.
-MAX_CHANNELS = 4
 #: Cells drawn over a whole animation (per step: input plane plus output
 #: plane, and for numerical figures each cell is a typeset value, with the
 #: kernel's weights too) above which a figure is refused before any work:
@@ -35,6 +32,9 @@ MAX_CHANNELS = 4
 WORK_LIMITS = {"arithmetic": 2_200_000, "numerical": 320_000}
 #: Drawn cells per axis of a numerical figure: each is a typeset value.
 MAX_NUMERICAL_EXTENT = 32
+#: Channels per side above which a figure is refused: up to four input and
+#: four output planes stay legible at 150 dpi, more would not.
+MAX_CHANNELS = 4
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
@@ -133,9 +133,9 @@ class FigureSpec:
     def work(self) -> int:
         """Cells drawn over all steps (see WORK_LIMITS); channel planes multiply it."""
         (h, w), (oh, ow) = self.drawn_size, self.output_size
-        per_step = h * w * getattr(self, "in_channels", 1) + oh * ow
+        per_step = h * w * self.in_channels + oh * ow * self.out_channels
         if self.kind == "numerical":
-            per_step += self.axes[0].k * self.axes[1].k
+            per_step += self.axes[0].k * self.axes[1].k * self.group_size[0]
         return per_step * self.steps
 
     def _check_work(self):

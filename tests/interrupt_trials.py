@@ -249,7 +249,10 @@ class Sandbox:
             shutil.rmtree(self.root / sub, ignore_errors=True)
 
     def clear_tmpdir(self) -> list[str]:
-        left = sorted(p.name for p in self.tmpdir.iterdir())
+        """Empty the sandbox's TMPDIR; return what runs left there, except
+        the directory of the animations' lock files, which stays by design."""
+        left = sorted(p.name for p in self.tmpdir.iterdir()
+                      if not p.name.startswith("convarith-locks-"))
         for path in self.tmpdir.iterdir():
             shutil.rmtree(path) if path.is_dir() else path.unlink()
         return left

@@ -44,6 +44,8 @@ PRODUCE_FIGURE = ROOT / "bin" / "produce_figure"
 CONV_OPS = ("conv2d", "conv_transpose2d")
 MAX_STEPS = 1024
 MAX_EXTENT = 100
+MAX_NUMERICAL_EXTENT = 32
+WORK_LIMITS = {"arithmetic": 2_200_000, "numerical": 320_000}
 RANDOM_SETS = 200
 
 
@@ -321,6 +323,16 @@ class Case:
             return False
         if any(self.drawn_extent(n) > MAX_EXTENT for n in range(2)):
             return False
+        extent = (self.drawn_extent(0), self.drawn_extent(1))
+        if self.kind == "numerical" and max(extent) > MAX_NUMERICAL_EXTENT:
+            return False
+        # The work limit: cells drawn per step (input, output, and the
+        # weights of a numerical figure), times the steps.
+        per_step = extent[0] * extent[1] + out[0] * out[1]
+        if self.kind == "numerical":
+            per_step += self.kernel_size[0] * self.kernel_size[1]
+        if per_step * out[0] * out[1] > WORK_LIMITS[self.kind]:
+            return False
         if self.category in ("transposed", "framework"):
             return all(self.axis(n)["p"] <= ref.k_eff(self.axis(n)["k"], self.axis(n)["d"]) - 1
                        for n in range(2))
@@ -473,8 +485,11 @@ def test_limits_accept_up_to_and_refuse_beyond():
         geometry_spec("arithmetic", "x", ["-i", "25,41", "-k", "1"])  # 1025 steps
     with pytest.raises(ParameterError):
         geometry_spec("arithmetic", "x", ["-i", "33", "-k", "1"])
-    assert geometry_spec("arithmetic", "x", ["-i", "33", "-k", "1",
-                                             "--max-steps", "2000"]).steps == 1089
+    assert geometry_spec("arithmetic", "x", ["-i", "25,41", "-k", "1",
+                                             "--max-steps", "2000"]).steps == 1025
+    # A raised step limit does not lift the work limit.
+    with pytest.raises(ParameterError, match="limit of 2,200,000"):
+        geometry_spec("arithmetic", "x", ["-i", "33", "-k", "1", "--max-steps", "2000"])
     assert geometry_spec("arithmetic", "x", ["-i", "98", "-p", "1", "-k", "99",
                                              "-s", "1"]).drawn_size == (100, 100)
     with pytest.raises(ParameterError):

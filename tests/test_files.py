@@ -52,12 +52,17 @@ def test_an_interrupt_while_writing_leaves_nothing(tmp_path):
 
 
 def test_stale_temporaries_of_the_same_outputs_are_swept(tmp_path):
-    (tmp_path / ".a_00.k2j4h5g6.pdf.tmp").write_bytes(b"killed")
-    (tmp_path / ".a_01.abcdefgh.pdf.tmp").write_bytes(b"killed")
-    (tmp_path / ".b_00.abcdefgh.pdf.tmp").write_bytes(b"another animation's")
+    import subprocess
+    import sys
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (tmp_path / f".a_00.{gone.pid}-k2j4h5g6.pdf.tmp").write_bytes(b"killed")
+    (tmp_path / f".a_01.{gone.pid}-abcdefgh.pdf.tmp").write_bytes(b"killed")
+    (tmp_path / f".b_00.{gone.pid}-abcdefgh.pdf.tmp").write_bytes(b"another animation's")
     (tmp_path / "notes.tmp").write_bytes(b"not ours")
     write_all_atomic({tmp_path / "a_00.pdf": b"1", tmp_path / "a_01.pdf": b"2"})
-    assert names(tmp_path) == [".b_00.abcdefgh.pdf.tmp", "a_00.pdf", "a_01.pdf", "notes.tmp"]
+    assert names(tmp_path) == [f".b_00.{gone.pid}-abcdefgh.pdf.tmp", "a_00.pdf", "a_01.pdf",
+                               "notes.tmp"]
 
 
 def test_temporary_name_pattern_matches_what_is_created(tmp_path):

@@ -27,6 +27,10 @@ LARGEST = {
     "arithmetic-widest": ["-i", "100", "-k", "87"],
     "arithmetic-most-steps": ["-i", "32", "-k", "1"],
     "numerical-widest": ["--type", "numerical", "-i", "32", "-k", "19"],
+    # Channel planes multiply the work: four input and four output planes.
+    "arithmetic-channels": ["-i", "50", "-k", "44", "--in-channels", "4", "--out-channels", "4"],
+    "numerical-channels": ["--type", "numerical", "-i", "16", "-k", "12",
+                           "--in-channels", "4", "--out-channels", "4"],
 }
 
 
@@ -37,12 +41,15 @@ def spec_of(argv):
 
 
 def test_the_largest_figures_are_at_the_limits():
-    widest, most, numerical = (spec_of(LARGEST[k]) for k in LARGEST)
+    widest, most, numerical, *channels = (spec_of(LARGEST[k]) for k in LARGEST)
     assert widest.drawn_size == (MAX_EXTENT, MAX_EXTENT)
     assert most.steps == 1024
     assert numerical.drawn_size == (MAX_NUMERICAL_EXTENT, MAX_NUMERICAL_EXTENT)
-    for spec in (widest, most, numerical):
+    for spec in (widest, most, numerical, *channels):
         assert spec.work() <= WORK_LIMITS[spec.kind]
+    with pytest.raises(ParameterError, match="above the limit"):
+        geometry_spec("arithmetic", "x", ["-i", "50", "-k", "43", "--in-channels", "4",
+                                          "--out-channels", "4"])
     # One more output row and column is refused before any work.
     with pytest.raises(ParameterError, match="above the limit"):
         geometry_spec("arithmetic", "x", ["-i", "100", "-k", "86"])
@@ -60,7 +67,9 @@ def test_runs_and_rectangles():
 
 @pytest.mark.parametrize("argv", [["-i", "100", "-k", "100"], ["-i", "100", "-k", "34", "-d", "3"],
                                   ["--type", "numerical", "-i", "32", "-k", "32"],
-                                  ["-i", "100", "-k", "50", "-d", "2"]])
+                                  ["-i", "100", "-k", "50", "-d", "2"],
+                                  ["-i", "100", "-k", "100", "--in-channels", "4",
+                                   "--out-channels", "4"]])
 def test_large_figures_reach_tex_as_short_lines(argv):
     """TeX reads a line into a buffer of 200000 characters, and a path of
     thousands of squares exhausts its memory: the biggest figures draw runs of

@@ -139,8 +139,9 @@ def test_compile_tex_runs_in_private_temporary_directory(tmp_path, monkeypatch, 
     assert workdir.parent == Path(tempfile.gettempdir())
     assert workdir.name.startswith("convarith-")
     assert call["mode"] == 0o700, "the working directory is readable by others"
-    assert call["listing"] == ["job.tex"], "the directory was not fresh"
-    assert call["command"] == latex.pdflatex_command("/fake/tex", "job")
+    # A fixed job name: no figure name can shadow a TeX file (keyval.sty).
+    assert call["listing"] == [f"{latex.JOBNAME}.tex"], "the directory was not fresh"
+    assert call["command"] == latex.pdflatex_command("/fake/tex", latex.JOBNAME)
     assert call["env"]["openin_any"] == "p" and call["env"]["openout_any"] == "p"
     assert not workdir.exists(), "the temporary directory was left behind"
     assert not any(tmp_path.iterdir()), "pdflatex ran in, or wrote to, the cwd"
