@@ -22,6 +22,7 @@ PRODUCE_FIGURE = $(PYTHON) bin/produce_figure
 Q := $(if $(V),,@)
 SETUP_STAMP := $(VENV)/.setup-done
 TEST_STAMP := $(VENV)/.setup-test-done
+LINT_STAMP := $(VENV)/.setup-lint-done
 export PDFLATEX
 # Fixed dates in every PDF, so builds are byte-identical.
 export SOURCE_DATE_EPOCH := 0
@@ -39,7 +40,7 @@ REPORT_LATEXMK = $(LATEXMK) -norc -pdf -interaction=nonstopmode -halt-on-error \
   -file-line-error -jobname=$(REPORT_JOB) \
   -pdflatex="$(PDFLATEX) %O -no-shell-escape %S" $(REPORT).tex
 
-.PHONY: report all_animations setup test check-figures bench clean distclean help
+.PHONY: report all_animations setup test lint check-figures bench clean distclean help
 
 report: $(REPORT).pdf
 
@@ -63,6 +64,9 @@ $(SETUP_STAMP): pyproject.toml bin/setup convarith/tools.py
 $(TEST_STAMP): $(SETUP_STAMP)
 	python3 bin/setup --venv $(VENV) --test --stamp $@
 
+$(LINT_STAMP): $(SETUP_STAMP)
+	python3 bin/setup --venv $(VENV) --lint --stamp $@
+
 setup: $(TEST_STAMP)
 
 # The report includes frames from pdf/, so it depends on them.
@@ -75,6 +79,13 @@ $(REPORT).pdf: $(REPORT).tex bibliography.bib $(ALL_PDF) | $(SETUP_STAMP)
 
 test: $(REPORT).pdf | $(TEST_STAMP)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# Python style, and the CI workflow: actionlint for mistakes, zizmor for
+# security (--offline: no look-ups of the pinned actions).
+lint: | $(LINT_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/actionlint
+	$(VENV)/bin/zizmor --offline --quiet .github/workflows/
 
 check-figures: | $(SETUP_STAMP)
 	$(PYTHON) -m convarith.check_figures
@@ -95,6 +106,7 @@ help:
 	@echo "make                 build the report $(REPORT).pdf (builds the frames it needs)"
 	@echo "make all_animations  build every animation: pdf/NAME_NN.pdf, png/NAME_NN.png, gif/NAME.gif"
 	@echo "make test            run all tests (installs what they need on first use)"
+	@echo "make lint            check the Python code (ruff) and the CI workflow (actionlint, zizmor)"
 	@echo "make check-figures   rebuild the GIFs in a temporary directory and compare with gif/"
 	@echo "make bench           time clean, no-op and incremental builds; print GIF sizes"
 	@echo "make setup           install TeX Live, poppler and the Python packages"

@@ -103,9 +103,9 @@ def parse_step(text: str, spec: FigureSpec) -> list[int]:
     return [step]
 
 
-def produce_figure_parser() -> ArgumentParser:
+def produce_figure_parser(prog: str = "produce_figure") -> ArgumentParser:
     parser = ArgumentParser(
-        prog="produce_figure",
+        prog=prog,
         description="Write pdf/NAME_NN.pdf for one step (or all steps) of a "
                     "convolution arithmetic animation.")
     # No argparse choices: spec_from_args names the figure types in its message.
@@ -123,8 +123,8 @@ def produce_figure_parser() -> ArgumentParser:
     return parser
 
 
-def produce_figure(argv: Sequence[str]) -> int:
-    args = produce_figure_parser().parse_args(argv)
+def produce_figure(argv: Sequence[str], prog: str = "produce_figure") -> int:
+    args = produce_figure_parser(prog).parse_args(argv)
     spec = spec_from_args(args.kind, args.name, args)
     steps = parse_step(args.step, spec)
     if not args.describe:
@@ -138,19 +138,31 @@ def produce_figure(argv: Sequence[str]) -> int:
     return 0
 
 
-def animate_parser() -> ArgumentParser:
+def animate_parser(prog: str = "animate") -> ArgumentParser:
+    from .export import describe_suffixes
+    from .export.timing import FPS_RANGE, HOLD_RANGE
     parser = ArgumentParser(
-        prog="animate",
+        prog=prog,
         description="Make gif/NAME.gif (and its pdf/ and png/ frames) for an "
-                    "animation described on the command line.")
+                    "animation described on the command line, or the files "
+                    "named with --out.")
     parser.add_argument("name", help="animation name; files are named after it")
     parser.add_argument("--type", dest="kind", choices=KINDS, default="arithmetic",
                         help="arithmetic (default) or numerical")
     add_geometry_arguments(parser)
-    parser.add_argument("--out", metavar="PATH", help="GIF path (default gif/NAME.gif)")
-    parser.add_argument("--fps", type=bounded_number(float, 0.01, 50), default=1.0,
-                        help="frames per second (default 1)")
-    parser.add_argument("--dpi", type=bounded_number(int, 10, 1200), default=150,
+    output = parser.add_argument_group("output")
+    output.add_argument("--out", metavar="PATH", action="append",
+                        help="file to write, repeatable; its suffix picks the format "
+                             f"({describe_suffixes()}); default gif/NAME.gif")
+    output.add_argument("--svg-frames", metavar="DIR",
+                        help="also write one SVG per step into DIR")
+    output.add_argument("--fps", type=bounded_number(float, *FPS_RANGE), default=1.0,
+                        help="steps per second (default 1)")
+    output.add_argument("--hold-last", metavar="SECONDS",
+                        type=bounded_number(float, *HOLD_RANGE), default=0.0,
+                        help="show the last step this much longer before the "
+                             "animation loops (default 0)")
+    output.add_argument("--dpi", type=bounded_number(int, 10, 1200), default=150,
                         help="raster resolution of the PNG frames (default 150)")
     return parser
 
@@ -167,36 +179,66 @@ def refuse_catalogue_name(name: str) -> None:
             f"e.g. 'my_{name}'.")
 
 
-def animate(argv: Sequence[str]) -> int:
-    args = animate_parser().parse_args(argv)
-    refuse_catalogue_name(args.name)
-    spec = spec_from_args(args.kind, args.name, args)
-    out = check_output_path(args.out if args.out is not None
-                            else FIGURE_DIRS["gif"] / f"{args.name}.gif",
-                            "--out", suffix=".gif")
-    for directory in FIGURE_DIRS.values():
+def output_paths(args) -> list[Path]:
+    """Every --out (default gif/NAME.gif), checked before anything is built."""
+    from .export import writer_for
+    outs = []
+    for text in args.out or [FIGURE_DIRS["gif"] / f"{args.name}.gif"]:
+        path = check_output_path(text, "--out")
+        writer_for(path)
+        outs.append(path)
+    if args.svg_frames is not None:
+        check_output_path(args.svg_frames, "--svg-frames", directory=True)
+    for directory in (FIGURE_DIRS["pdf"], FIGURE_DIRS["png"]):
         check_output_path(directory, f"The {directory}/ directory", directory=True)
-    from .build import figure_pages, memory_guard, stale_frames, step_paths, write_frames
-    from .files import output_lock, write_all_atomic
+    return outs
+
+
+def animate(argv: Sequence[str], prog: str = "animate") -> int:
+    from .export.timing import check_timing
+    args = animate_parser(prog).parse_args(argv)
+    refuse_catalogue_name(args.name)
+    timing = check_timing(args.fps, args.hold_last)
+    spec = spec_from_args(args.kind, args.name, args)
+    # After the parameters, so a bad parameter is what gets reported.
+    outs = output_paths(args)
+    from .animation import Animation
+    from .build import figure_pages, memory_guard, stale_frames, step_paths
+    from .export import write_outputs
+    from .files import StagedFiles, output_lock, write_all_atomic
+    from .raster import PageFrames, write_pngs
     steps = list(range(spec.steps))
+    say = f"{prog}:"
     channels = (f" in {spec.out_channels} channels" if spec.multichannel else "")
-    print(f"animate: {spec.name}: {spec.steps} steps, output "
+    print(f"{say} {spec.name}: {spec.steps} steps, output "
           f"{spec.output_size[0]}x{spec.output_size[1]}{channels}", file=sys.stderr)
     pages = figure_pages(spec, steps)
     pdfs = step_paths(spec, steps, FIGURE_DIRS["pdf"], ".pdf")
-    # One run at a time per name: the PDFs, PNGs and GIF of this run replace
-    # those of any other as one set.
+    pngs = step_paths(spec, steps, FIGURE_DIRS["png"], ".png")
+    # One run at a time per name: the PDFs, PNGs and outputs of this run
+    # replace those of any other as one set.
     with output_lock(FIGURE_DIRS["pdf"], spec.name), memory_guard(spec.name, args.dpi):
         write_all_atomic(dict(zip(pdfs, pages)))
-        print(f"animate: pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/", file=sys.stderr)
-        pngs = write_frames(pdfs, FIGURE_DIRS["png"], out, args.dpi,
-                            round(1000 / args.fps))
+        print(f"{say} pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/", file=sys.stderr)
+        # One lazy sequence for the PNGs and every output (kept after the
+        # first pass when small, re-rendered in batches when not).
+        frames = PageFrames(pdfs, args.dpi)
+        with StagedFiles() as staged:
+            write_pngs(frames, pngs, staged)
+            staged.commit()
         # Frames an earlier run with more steps left would mix with these.
         for directory, suffix, kept in ((FIGURE_DIRS["pdf"], ".pdf", pdfs),
                                         (FIGURE_DIRS["png"], ".png", pngs)):
             for stale in stale_frames(directory, spec.name, suffix, kept):
                 stale.unlink(missing_ok=True)
-    print(f"animate: png  {len(pngs)} frames at {args.dpi} dpi -> "
-          f"{FIGURE_DIRS['png']}/", file=sys.stderr)
-    print(f"animate: gif  {out}", file=sys.stderr)
+        print(f"{say} png  {len(pngs)} frames at {args.dpi} dpi -> "
+              f"{FIGURE_DIRS['png']}/", file=sys.stderr)
+        rendering = Animation(spec, args.dpi, frames=frames, step_pdfs=pages)
+        for out in write_outputs(rendering, outs, timing):
+            print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
+        if args.svg_frames:
+            from .export.svg import write_svg_frames
+            written = write_svg_frames(Path(args.svg_frames), rendering.step_pdfs())
+            print(f"{say} svg  {len(written)} frames -> {args.svg_frames}/",
+                  file=sys.stderr)
     return 0

@@ -294,8 +294,8 @@ def _unwritable(directory: Path) -> str | None:
 def check_output_path(text, what: str, suffix: str | None = None,
                       directory: bool = False) -> Path:
     """The output path `text`, or a ParameterError saying why it cannot be
-    written, found before anything is built (and without writing anything).  `what` names the option in
-    messages; `suffix` (e.g. '.gif') is required when given; `directory`
+    written, found before anything is built (and without writing anything).
+    `what` names the option in messages; `suffix` (e.g. '.gif') is required when given; `directory`
     says the path is a directory to write into rather than a file."""
     if text is None or str(text).strip() == "":
         raise ParameterError(f"{what} is empty; give a path, or leave the option "

@@ -16,8 +16,21 @@ import jinja2
 from . import marks
 from .spec import FigureSpec
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+# In a checkout the templates are the repository's templates/; an installed
+# package carries them as convarith/templates (see pyproject.toml).
+PACKAGED_TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+CHECKOUT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 DOCUMENT_TEMPLATE = "document.tex.j2"
+
+
+def template_dir() -> Path:
+    """Where the templates are: packaged with an install, else the checkout's."""
+    if (PACKAGED_TEMPLATE_DIR / DOCUMENT_TEMPLATE).is_file():
+        return PACKAGED_TEMPLATE_DIR
+    return CHECKOUT_TEMPLATE_DIR
+
+
+TEMPLATE_DIR = template_dir()
 
 
 def template_name(spec: FigureSpec) -> str:

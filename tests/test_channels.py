@@ -12,17 +12,11 @@ and ``reference_impl``'s channel loops (which do not import convarith).
 from __future__ import annotations
 
 import random
-import sys
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-TESTS = Path(__file__).resolve().parent
-sys.path.insert(0, str(TESTS))
-
-import reference_impl as ref
+import reference_impl as ref   # tests/ is on sys.path (conftest.py)
 
 from convarith.catalogue import CHANNELS, entry
 from convarith.cli import geometry_spec

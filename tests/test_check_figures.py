@@ -2,9 +2,8 @@
 
 import numpy as np
 import pytest
-from PIL import Image
 
-from convarith.check_figures import RMS_TOLERANCE, compare_gifs
+from convarith.check_figures import compare_gifs
 from convarith.gif import encode_gif
 
 

@@ -118,7 +118,8 @@ def test_two_animate_runs_on_one_name_leave_one_whole_result(tmp_path, delay):
     for png in (expected / "png").iterdir():
         assert np.array_equal(np.asarray(Image.open(shared / "png" / png.name)),
                               np.asarray(Image.open(png)))
-    assert (shared / "gif" / "same.gif").read_bytes() == (expected / "gif" / "same.gif").read_bytes()
+    assert ((shared / "gif" / "same.gif").read_bytes()
+            == (expected / "gif" / "same.gif").read_bytes())
 
 
 @pytest.mark.integration

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import interrupt_trials as trials
-from convarith import latex, tikz
-from test_bad_input import base_env, run_program
+from convarith import tikz
+from test_bad_input import run_program
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,6 @@ makes), and peak memory does not grow with the number of steps."""
 from __future__ import annotations
 
 import io
-import resource
 import shutil
 import subprocess
 import sys

@@ -42,8 +42,9 @@ def test_rendering_is_identical_across_processes():
 
 def unit_squares(tex: str) -> int:
     """Number of input units in the path that draws them."""
-    [line] = [l for l in tex.splitlines() if l.startswith(r"\draw[fill=input, draw=lines")]
-    return line.count("rectangle")
+    [path] = [text for text in tex.splitlines()
+              if text.startswith(r"\draw[fill=input, draw=lines")]
+    return path.count("rectangle")
 
 
 def test_golden_files_show_the_geometry():

@@ -55,7 +55,7 @@ def test_rules_cover_every_step_of_every_animation():
 def test_makefile_declares_safety_and_phony_targets():
     text = (ROOT / "Makefile").read_text()
     assert ".DELETE_ON_ERROR:" in text
-    phony = next(l for l in text.splitlines() if l.startswith(".PHONY:"))
+    phony = next(line for line in text.splitlines() if line.startswith(".PHONY:"))
     for target in ("all_animations", "test", "clean", "help", "check-figures"):
         assert target in phony.split()
     assert "PDFLATEX ?=" in text and "PYTHON ?=" in text

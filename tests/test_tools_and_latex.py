@@ -10,8 +10,6 @@ marked `integration`.
 from __future__ import annotations
 
 import contextlib
-import io
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from test_bad_input import (PYTHON, ROOT, base_env, message_problems, run_program,
+from test_bad_input import (PYTHON, base_env, message_problems, run_program,
                             snapshot)
 
 from convarith import latex, tikz

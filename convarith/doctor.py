@@ -1,0 +1,72 @@
+"""`convarith doctor`: is every program and package the figures need in place?"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from .tools import PROGRAMS, TEX_FILES, install_hint, missing_tex_files
+
+#: Encoders the video writers use, from imageio-ffmpeg's own ffmpeg.
+VIDEO_ENCODERS = {"libx264": ".mp4", "libvpx-vp9": ".webm"}
+FFMPEG_HINT = ("Install it with 'pip install imageio-ffmpeg' (it ships its own ffmpeg; "
+               "set IMAGEIO_FFMPEG_EXE to use another one).")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def program_checks() -> list[Check]:
+    checks = []
+    for program in ("pdflatex", "pdftoppm", "pdfinfo", "pdftocairo"):
+        entry = PROGRAMS[program]
+        path = shutil.which(program)
+        checks.append(Check(program, path is not None,
+                            path or f"missing; it {entry[0]}. " + install_hint(*entry[1:])))
+    return checks
+
+
+def tex_checks() -> list[Check]:
+    if shutil.which("pdflatex") is None:
+        return []
+    missing = set(missing_tex_files())
+    return [Check(name, name not in missing,
+                  "found by kpsewhich" if name not in missing
+                  else "missing. " + install_hint(*TEX_FILES[name])) for name in TEX_FILES]
+
+
+def ffmpeg_checks() -> list[Check]:
+    try:
+        import imageio_ffmpeg
+        ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError) as error:
+        return [Check("ffmpeg", False, f"not available ({error}). {FFMPEG_HINT}")]
+    listing = subprocess.run([ffmpeg, "-hide_banner", "-encoders"], capture_output=True,
+                             text=True).stdout
+    encoders = {line.split()[1] for line in listing.splitlines() if len(line.split()) > 1}
+    checks = [Check("ffmpeg", True, ffmpeg)]
+    for encoder, suffix in VIDEO_ENCODERS.items():
+        found = encoder in encoders
+        checks.append(Check(encoder, found, f"encodes {suffix}" if found else
+                            f"missing from {ffmpeg}, so {suffix} cannot be written. "
+                            + FFMPEG_HINT))
+    return checks
+
+
+def all_checks() -> list[Check]:
+    return program_checks() + tex_checks() + ffmpeg_checks()
+
+
+def report(checks: list[Check]) -> str:
+    width = max(len(check.name) for check in checks)
+    lines = [f"{'ok' if check.ok else 'MISSING':7s} {check.name:{width}s}  {check.detail}"
+             for check in checks]
+    missing = [check.name for check in checks if not check.ok]
+    lines.append("Everything is in place." if not missing else
+                 f"Missing: {', '.join(missing)}. Install them as shown above.")
+    return "\n".join(lines)

@@ -1,0 +1,48 @@
+"""One registry from file suffix to writer, so a new format adds a module, not a branch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import ParameterError
+
+#: suffix -> Writer, filled in by the writer modules as they are imported.
+WRITERS: dict = {}
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Writes one output file. `write(path, rendering, timing)`; `kind` names
+    what the file holds, for help texts."""
+
+    suffix: str
+    kind: str
+    write: Callable
+
+
+def register(suffix: str, kind: str):
+    """Decorator: make `write` the writer for files ending in `suffix`."""
+    def add(write: Callable) -> Callable:
+        WRITERS[suffix] = Writer(suffix, kind, write)
+        return write
+    return add
+
+
+def writer_for(path) -> Writer:
+    """The writer that `path`'s suffix chooses, or a ParameterError listing them."""
+    suffix = Path(path).suffix.lower()
+    writer = WRITERS.get(suffix)
+    if writer is None:
+        raise ParameterError(
+            f"--out {path}: the suffix {suffix or '(none)'!r} names no output "
+            f"format; use one of {', '.join(WRITERS)} ({describe_suffixes()}).")
+    return writer
+
+
+def describe_suffixes() -> str:
+    kinds: dict[str, list[str]] = {}
+    for writer in WRITERS.values():
+        kinds.setdefault(writer.kind, []).append(writer.suffix)
+    return "; ".join(f"{' '.join(s)}: {kind}" for kind, s in kinds.items())

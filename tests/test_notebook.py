@@ -1,0 +1,37 @@
+"""examples/quickstart.ipynb runs headless and shows the animations inline."""
+
+import base64
+import io
+import os
+import re
+
+import pytest
+from PIL import Image
+
+from test_bad_input import ROOT
+
+NOTEBOOK = ROOT / "examples" / "quickstart.ipynb"
+EMBEDDED_GIF = re.compile(r'<img src="data:image/gif;base64,([A-Za-z0-9+/=]+)"')
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_quickstart_notebook_shows_each_animation_inline(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
+    # The kernel imports the package from this checkout, as an install would provide it.
+    client.execute(env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    htmls = [output["data"]["text/html"] for cell in notebook.cells
+             if cell.cell_type == "code" for output in cell.get("outputs", [])
+             if "text/html" in output.get("data", {})]
+    gifs = [Image.open(io.BytesIO(base64.b64decode(match.group(1))))
+            for html in htmls for match in [EMBEDDED_GIF.search(html)] if match]
+    assert [gif.n_frames for gif in gifs] == [9, 4]   # conv2d 5/3/2/1 and max_pool2d 4/2
+    errors = [output for cell in notebook.cells for output in cell.get("outputs", [])
+              if output.get("output_type") == "error"]
+    assert not errors
+    assert list(tmp_path.iterdir()) == []   # nothing is written unless saved
