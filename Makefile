@@ -28,6 +28,7 @@ export SOURCE_DATE_EPOCH := 0
 export FORCE_SOURCE_DATE := 1
 
 REPORT := conv_arithmetic
+REPORT_CHAPTERS := $(sort $(wildcard chapters/*.tex))
 REPORT_AUX := $(addprefix $(REPORT).,aux bbl blg fdb_latexmk fls log out toc lof lot synctex.gz)
 
 .PHONY: report all_animations setup test check-figures bench clean distclean help
@@ -50,8 +51,9 @@ $(TEST_STAMP): $(SETUP_STAMP)
 
 setup: $(TEST_STAMP)
 
-# The report includes frames from pdf/, so it depends on them.
-$(REPORT).pdf: $(REPORT).tex bibliography.bib $(ALL_PDF) | $(SETUP_STAMP)
+# The report inputs its chapter files and includes frames from pdf/, so it
+# depends on them.
+$(REPORT).pdf: $(REPORT).tex $(REPORT_CHAPTERS) bibliography.bib $(ALL_PDF) | $(SETUP_STAMP)
 	$(LATEXMK) -pdf -interaction=nonstopmode -halt-on-error -file-line-error \
 	  -pdflatex="$(PDFLATEX) -no-shell-escape %O %S" $(REPORT).tex
 	@# latexmk skips the run when the frames' contents did not change; the

@@ -2,7 +2,8 @@
 
 Three links are tested here:
 
-* every ``relationship`` box of ``conv_arithmetic.tex`` has a registered
+* every ``relationship`` box of the report (``conv_arithmetic.tex`` and the
+  chapter files it inputs) has a registered
   check, its equations are read from the box as typeset, translated from TeX
   to Python and evaluated against ``convarith.geometry``;
 * ``convarith.geometry`` itself is compared with brute force: counting the
@@ -40,7 +41,8 @@ from convarith.geometry import (
     transposed_output_size,
 )
 
-REPORT = Path(__file__).resolve().parent.parent / "conv_arithmetic.tex"
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "conv_arithmetic.tex"
 
 
 # ---------------------------------------------------------------------------
@@ -52,12 +54,40 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def without_comments(text: str) -> str:
+    return re.sub(r"(?<!\\)%.*", "", text)
+
+
+def expand_inputs(path: Path) -> str:
+    """The text of a TeX file with every ``\\input{...}`` replaced, recursively,
+    by the file it names (relative to the report's directory)."""
+    text = without_comments(path.read_text(encoding="utf-8"))
+
+    def included(match: re.Match) -> str:
+        name = match.group(1)
+        target = ROOT / (name if name.endswith(".tex") else name + ".tex")
+        assert target.exists(), f"{path.name} inputs {name}, which does not exist"
+        return expand_inputs(target)
+
+    return re.sub(r"\\input\{([^}]*)\}", included, text)
+
+
 @functools.lru_cache(maxsize=None)
 def report_source() -> str:
-    """The report without its comments, whitespace collapsed."""
-    text = REPORT.read_text(encoding="utf-8")
-    text = re.sub(r"(?<!\\)%.*", "", text)
-    return normalise(text)
+    """The whole report (chapter files included) without comments, whitespace collapsed."""
+    return normalise(expand_inputs(REPORT))
+
+
+def test_report_source_includes_every_chapter_file():
+    chapters = sorted((ROOT / "chapters").glob("*.tex"))
+    assert chapters, "the report has no chapter files"
+    source = report_source()
+    assert "\\input" not in source
+    for chapter in chapters:
+        sections = re.findall(r"\\section\{[^}]*\}", without_comments(chapter.read_text()))
+        assert sections, f"{chapter.name} has no section"
+        for section in sections:
+            assert section in source, f"{chapter.name} is not part of the report"
 
 
 def relationship_boxes() -> list[tuple[str, str]]:
