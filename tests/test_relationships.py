@@ -828,9 +828,11 @@ EXAMPLES: dict[str, Example] = {
         lambda: receptive_field(RF_STACK)[0]),
     "jump": Example(
         r"j = 1\cdot 1\cdot 2\cdot 1 = 2", "j", 2, lambda: receptive_field(RF_STACK)[1]),
+    # Yu & Koltun's context module: seven 3x3 layers, then a 1x1 layer
     "context module": Example(
-        r"1 + 2(1 + 1 + 2 + 4 + 8 + 16) = 65", None, 65,
-        lambda: receptive_field([(3, 1, d) for d in (1, 1, 2, 4, 8, 16)])[0]),
+        r"1 + 2(1 + 1 + 2 + 4 + 8 + 16 + 1) = 67", None, 67,
+        lambda: receptive_field([(3, 1, d) for d in (1, 1, 2, 4, 8, 16, 1)]
+                                + [(1, 1, 1)])[0]),
 }
 
 
