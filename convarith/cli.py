@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from .errors import ConvArithError, ParameterError
 from .geometry import DirectAxis, TransposedAxis
-from .spec import KINDS, MODES, FigureSpec
+from .spec import KINDS, MAX_CHANNELS, MODES, FigureSpec
 from .theme import DEFAULT_THEME, parse_theme
 
 AXES = ("height", "width")
@@ -83,6 +83,18 @@ def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
                    help="extra output rows/columns at the bottom/right; must be "
                         "smaller than the stride or the dilation (needs "
                         "--transposed-input)")
+    c = parser.add_argument_group(
+        "channels (named as in PyTorch; for a --transposed figure they describe the "
+        "drawn ConvTranspose2d(in_channels, out_channels, groups), although -i/-o "
+        "keep the direct-convolution convention)")
+    c.add_argument("--in-channels", metavar="C", default=None,
+                   help=f"input channels (default 1, at most {MAX_CHANNELS}); pooling "
+                        "works on each channel on its own and takes only this one")
+    c.add_argument("--out-channels", metavar="C", default=None,
+                   help=f"output channels (default 1, at most {MAX_CHANNELS})")
+    c.add_argument("--groups", metavar="G", default=None,
+                   help="channel groups, dividing both counts (default 1); "
+                        "--groups equal to --in-channels is a depthwise convolution")
     look = parser.add_argument_group("look")
     look.add_argument("-m", "--mode", default="convolution",
                       help=f"numerical figures: {', '.join(MODES)} (default convolution)")
@@ -145,6 +157,33 @@ def _axes(args) -> tuple:
     return axes
 
 
+def parse_count(flag: str, text: str | None) -> int | None:
+    """A channel or group count: a plain whole number of at least 1."""
+    if text is None:
+        return None
+    value = parse_int(text)
+    if value is None or value < 1:
+        raise ParameterError(f"{flag} must be a whole number of at least 1 (such as "
+                             f"1, 2 or 3), not {text!r}.")
+    return value
+
+
+def _channels(args) -> dict:
+    """in_channels, out_channels and groups; pooling keeps every channel apart."""
+    given = {key: parse_count(flag, getattr(args, key, None)) for key, flag in (
+        ("in_channels", "--in-channels"), ("out_channels", "--out-channels"),
+        ("groups", "--groups"))}
+    if args.mode != "convolution":
+        if given["out_channels"] is not None or given["groups"] is not None:
+            raise ParameterError(
+                f"{args.mode} pooling works on each channel on its own: it takes "
+                "--in-channels only (output channels = input channels), not "
+                "--out-channels or --groups.")
+        count = given["in_channels"] or 1
+        return {"in_channels": count, "out_channels": count, "groups": count}
+    return {key: 1 if value is None else value for key, value in given.items()}
+
+
 def spec_from_args(kind: str, name: str, args) -> FigureSpec:
     """A validated FigureSpec from parsed geometry arguments."""
     if kind not in KINDS:
@@ -164,7 +203,8 @@ def spec_from_args(kind: str, name: str, args) -> FigureSpec:
             raise ParameterError(f"--max-steps must be a whole number of at least 1, "
                                  f"not {args.max_steps!r}.")
     return FigureSpec(name=name, kind=kind, axes=_axes(args), mode=args.mode,
-                      labels=args.labels, theme=theme, max_steps=max_steps)
+                      labels=args.labels, theme=theme, max_steps=max_steps,
+                      **_channels(args))
 
 
 def geometry_spec(kind: str, name: str, argv: Sequence[str]) -> FigureSpec:

@@ -16,7 +16,21 @@ FIGURE_DIRS = {"pdf": Path("pdf"), "png": Path("png"), "gif": Path("gif")}
 
 
 def torch_call(spec: FigureSpec) -> dict:
-    """The torch.nn.functional call that computes what the figure shows."""
+    """The torch.nn.functional call that computes what the figure shows.
+
+    Channel figures add the input and weight shapes and `groups`; a
+    single-channel description keeps its original form."""
+    call = _single_channel_call(spec)
+    if spec.multichannel:
+        from .values import weight_shape
+        call["input_shape"] = [1, spec.in_channels, *spec.input_size]
+        if spec.mode == "convolution":
+            call["weight_shape"] = list(weight_shape(spec))
+            call["kwargs"]["groups"] = spec.groups
+    return call
+
+
+def _single_channel_call(spec: FigureSpec) -> dict:
     h, w = spec.axes
 
     def pair(attr):
@@ -42,6 +56,8 @@ def describe(spec: FigureSpec) -> dict:
     description = {
         "name": spec.name, "type": spec.kind, "mode": spec.mode,
         "transposed": spec.transposed, "steps": spec.steps,
+        **({"in_channels": spec.in_channels, "out_channels": spec.out_channels,
+            "groups": spec.groups} if spec.multichannel else {}),
         "input_size": list(spec.input_size), "output_size": list(spec.output_size),
         "drawn_input_size": list(spec.drawn_size),
         "kernel_size": [spec.axes[0].k, spec.axes[1].k],
@@ -51,10 +67,12 @@ def describe(spec: FigureSpec) -> dict:
     if spec.kind == "numerical":
         from .build import figure_values
         values = figure_values(spec)
-        description["input"] = values.input.tolist()
+        # One channel keeps its original two-dimensional form.
+        squeeze = (lambda a: a) if spec.multichannel else (lambda a: a.reshape(a.shape[-2:]))
+        description["input"] = squeeze(values.input).tolist()
         if values.kernel is not None:
-            description["kernel"] = values.kernel.tolist()
-        description["output"] = values.output.tolist()
+            description["kernel"] = squeeze(values.kernel).tolist()
+        description["output"] = squeeze(values.output).tolist()
     return description
 
 
@@ -147,8 +165,9 @@ def animate(argv: Sequence[str]) -> int:
     spec = spec_from_args(args.kind, args.name, args)
     from .build import build_gif, build_pdfs, build_pngs
     steps = list(range(spec.steps))
+    channels = (f" in {spec.out_channels} channels" if spec.multichannel else "")
     print(f"animate: {spec.name}: {spec.steps} steps, output "
-          f"{spec.output_size[0]}x{spec.output_size[1]}", file=sys.stderr)
+          f"{spec.output_size[0]}x{spec.output_size[1]}{channels}", file=sys.stderr)
     pdfs = build_pdfs(spec, steps, FIGURE_DIRS["pdf"])
     print(f"animate: pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/", file=sys.stderr)
     pngs = build_pngs(pdfs, FIGURE_DIRS["png"], args.dpi)

@@ -24,6 +24,9 @@ DEFAULT_MAX_STEPS = 1024
 #: legibility both give out long before this).
 MAX_EXTENT = 100
 MAX_STEPS_ENV = "CONVARITH_MAX_STEPS"
+#: Channels per side above which a figure is refused: up to four input and
+#: four output planes stay legible at 150 dpi, more would not.
+MAX_CHANNELS = 4
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
@@ -65,6 +68,9 @@ class FigureSpec:
     labels: bool = False
     theme: Theme = field(default=DEFAULT_THEME)
     max_steps: int | None = None
+    in_channels: int = 1
+    out_channels: int = 1
+    groups: int = 1
 
     def __post_init__(self):
         check_name(self.name)
@@ -76,6 +82,7 @@ class FigureSpec:
                 f"Unknown mode {self.mode!r}; choose one of {', '.join(MODES)}.")
         if len({type(a) for a in self.axes}) != 1:
             raise ParameterError("Both axes must be direct or both transposed.")
+        self._check_channels()
         if self.mode != "convolution":
             self._check_pooling()
         if self.max_steps is not None and (
@@ -98,13 +105,42 @@ class FigureSpec:
                 fix = (f"That limit can be raised (--max-steps N or "
                        f"{MAX_STEPS_ENV}), but {extent_text}, and that one is fixed; "
                        "use smaller sizes.")
+            per_channel = (f" in each of {self.out_channels} output channels"
+                           if self.out_channels > 1 else "")
             raise ParameterError(
                 f"This figure would have {self.steps} steps "
-                f"({self.output_size[0]}x{self.output_size[1]} output cells), "
+                f"({self.output_size[0]}x{self.output_size[1]} output cells{per_channel}), "
                 f"above the limit of {limit}. {fix}")
         if too_wide:
             raise ParameterError(f"{extent_text[0].upper()}{extent_text[1:]}, a fixed "
                                  "limit; use smaller sizes.")
+
+    def _check_channels(self):
+        for flag, value in (("--in-channels", self.in_channels),
+                            ("--out-channels", self.out_channels), ("--groups", self.groups)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ParameterError(f"{flag} must be a whole number of at least 1, "
+                                     f"not {value!r}.")
+        for flag, value in (("--in-channels", self.in_channels),
+                            ("--out-channels", self.out_channels)):
+            if value > MAX_CHANNELS:
+                raise ParameterError(
+                    f"{flag} is {value}, above the limit of {MAX_CHANNELS} channels, a "
+                    f"fixed limit: more channel planes would not be legible at the "
+                    f"default 150 dpi. Use at most {MAX_CHANNELS}.")
+        for flag, value in (("--in-channels", self.in_channels),
+                            ("--out-channels", self.out_channels)):
+            if value % self.groups:
+                raise ParameterError(
+                    f"--groups {self.groups} must divide both channel counts (as in "
+                    f"PyTorch), but {flag} is {value}. Use a common divisor of "
+                    f"{self.in_channels} and {self.out_channels}, such as 1.")
+        if self.mode != "convolution" and not (
+                self.out_channels == self.groups == self.in_channels):
+            raise ParameterError(
+                f"{self.mode} pooling works on each channel on its own: it takes "
+                "--in-channels only (output channels = input channels), not "
+                "--out-channels or --groups.")
 
     def _check_pooling(self):
         if self.transposed:
@@ -142,18 +178,46 @@ class FigureSpec:
         return tuple(ax.extent for ax in self.axes)
 
     @property
+    def multichannel(self) -> bool:
+        """Whether the figure draws channel planes (anything but 1 -> 1)."""
+        return (self.in_channels, self.out_channels, self.groups) != (1, 1, 1)
+
+    @property
+    def group_size(self) -> tuple[int, int]:
+        """(input, output) channels per group."""
+        return self.in_channels // self.groups, self.out_channels // self.groups
+
+    def group_of(self, out_channel: int) -> int:
+        return out_channel // self.group_size[1]
+
+    def group_inputs(self, out_channel: int) -> range:
+        """Input channels that output channel `out_channel` reads."""
+        size = self.group_size[0]
+        start = self.group_of(out_channel) * size
+        return range(start, start + size)
+
+    @property
     def steps(self) -> int:
+        """One step per output cell per output channel."""
         h, w = self.output_size
-        return h * w
+        return self.out_channels * h * w
 
     @property
     def step_digits(self) -> int:
         return max(2, len(str(self.steps - 1)))
 
     def step_cell(self, step: int) -> tuple[int, int]:
-        """Output cell (row, column) that step `step` shows, row by row."""
+        """Output cell (row, column) that step `step` shows: row by row within
+        an output channel, one channel after the other."""
         self.check_step(step)
-        return divmod(step, self.output_size[1])
+        h, w = self.output_size
+        return divmod(step % (h * w), w)
+
+    def step_channel(self, step: int) -> int:
+        """Output channel that step `step` computes (every cell of channel 0 first)."""
+        self.check_step(step)
+        h, w = self.output_size
+        return step // (h * w)
 
     def check_step(self, step: int) -> None:
         if not isinstance(step, int) or not 0 <= step < self.steps:

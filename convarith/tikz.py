@@ -19,8 +19,9 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 DOCUMENT_TEMPLATE = "document.tex.j2"
 
 
-def template_name(kind: str) -> str:
-    return f"{kind}.tex.j2"
+def template_name(spec: FigureSpec) -> str:
+    """One template per figure kind; channel figures lay out several planes."""
+    return f"{spec.kind}{'_channels' if spec.multichannel else ''}.tex.j2"
 
 
 def environment(template_dir: str | None = None) -> jinja2.Environment:
@@ -95,29 +96,55 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
     }
     if values is not None:
         context["grid_values"] = [
-            (cell["x"], cell["y"], str(values.grid[cell["row"], cell["col"]]))
+            (cell["x"], cell["y"], str(values.grid[0, cell["row"], cell["col"]]))
             for cell in cells]
         context["weights"] = []
         if values.shown_kernel is not None:
             context["weights"] = [
-                (*_cell(gr, gc, height), str(values.shown_kernel[m, n]))
+                (*_cell(gr, gc, height), str(values.shown_kernel[0, 0, m, n]))
                 for m, gr in enumerate(rows.footprint_cells(r))
                 for n, gc in enumerate(cols.footprint_cells(c))]
         context["output_values"] = [
-            (*_cell(orow, ocol, out_h), format_value(values.output[orow, ocol], 1))
+            (*_cell(orow, ocol, out_h), format_value(values.output[0, orow, ocol], 1))
             for orow in range(out_h) for ocol in range(out_w)]
+    if spec.multichannel:
+        context.update(_channel_context(spec, step, height, width, cells, values))
+    return context
+
+
+def _channel_context(spec: FigureSpec, step: int, height: int, width: int, cells,
+                     values) -> dict:
+    """The planes of a channel figure, and per channel the values they show."""
+    # Imported here so that single-channel figures do not depend on it (Make).
+    from .planes import arithmetic_planes, numerical_planes
+    if values is None:
+        return arithmetic_planes(spec, step, height, width)
+    context = numerical_planes(spec, step, height, width, values)
+    out_h, out_w = spec.output_size
+    context["grid_values"] = [
+        [(cell["x"], cell["y"], str(grid[cell["row"], cell["col"]])) for cell in cells]
+        for grid in values.grid]
+    # Sums over several channels outgrow a cell with a decimal: whole
+    # numbers are shown as such, averages keep one decimal.
+    decimals = 1 if spec.mode == "average" else 0
+    context["output_values"] = [
+        [(*_cell(orow, ocol, out_h), format_value(output[orow, ocol], decimals))
+         for orow in range(out_h) for ocol in range(out_w)]
+        for output in values.output]
+    # Inside math mode; a sum of products of our non-negative values.
+    context["equation"]["result"] = f"{context['equation']['result']:.0f}"
     return context
 
 
 def render_step(spec: FigureSpec, step: int, values=None) -> str:
     """TikZ picture of one step (no document around it)."""
-    template = environment().get_template(template_name(spec.kind))
+    template = environment().get_template(template_name(spec))
     return template.render(step_context(spec, step, values), part="step")
 
 
 def render_static(spec: FigureSpec, values=None) -> str:
     """TikZ picture of what every step shares, typeset once per document."""
-    template = environment().get_template(template_name(spec.kind))
+    template = environment().get_template(template_name(spec))
     return template.render(step_context(spec, 0, values), part="static")
 
 

@@ -17,38 +17,64 @@ from .spec import FigureSpec
 SEED = 2016
 INPUT_RANGE = (0, 3)    # inclusive
 KERNEL_RANGE = (0, 2)   # inclusive
+#: (seed, inclusive input range) for each mode.  Max pooling draws from 0-9
+#: with a seed of its own: with inputs 0-3 every 3x3 window of the classic
+#: 5x5 figure holds a 3, so every output was 3 and the figure showed nothing
+#: about taking a maximum.  Seed 2191 gives that figure five different
+#: maxima, one window without any large value among them.  Convolution and
+#: average pooling keep 0-3, whose averages already differ.
+INPUTS = {"convolution": (SEED, INPUT_RANGE), "average": (SEED, INPUT_RANGE),
+          "max": (2191, (0, 9))}
 
 
 @dataclass(frozen=True)
 class NumericalValues:
-    """Everything a numerical figure prints.
+    """Everything a numerical figure prints, with a leading channel axis.
 
-    `input` and `kernel` are what one passes to the framework call; `grid` is
-    the drawn input (zeros for padding and inserted zeros), `shown_kernel` the
-    weights drawn in the footprint (the flipped kernel for a transposed
-    convolution), and `output` the result.  `kernel` is None for pooling.
+    `input` (C_in, h, w) and `kernel` (the weight as PyTorch stores it) are
+    what one passes to the framework call; `grid` is the drawn input per
+    channel (zeros for padding and inserted zeros); `shown_kernel`
+    (C_out, C_in/G, kh, kw) holds the weights drawn for each output channel
+    and each input channel of its group (flipped for a transposed
+    convolution); `partial` (C_out, C_in/G, o_h, o_w) is each slice's sum of
+    products, and `output` (C_out, o_h, o_w) their sum.  `kernel`,
+    `shown_kernel` and `partial` are None for pooling.
     """
 
     input: np.ndarray
     kernel: np.ndarray | None
     grid: np.ndarray
     shown_kernel: np.ndarray | None
+    partial: np.ndarray | None
     output: np.ndarray
 
 
-def seeded_input_and_kernel(spec: FigureSpec) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(SEED)
-    x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, size=spec.input_size)
+def weight_shape(spec: FigureSpec) -> tuple[int, int, int, int]:
+    """The weight's shape as PyTorch stores it: [C_out, C_in/G, kh, kw] for
+    conv2d, [C_in, C_out/G, kh, kw] for conv_transpose2d."""
+    per_in, per_out = spec.group_size
     kernel_size = (spec.axes[0].k, spec.axes[1].k)
-    w = rng.integers(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1, size=kernel_size)
+    if spec.transposed:
+        return (spec.in_channels, per_out, *kernel_size)
+    return (spec.out_channels, per_in, *kernel_size)
+
+
+def seeded_input_and_kernel(spec: FigureSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Input (C_in, h, w) and weight; one channel draws the same numbers as
+    the single-channel figures always did (same stream, same order)."""
+    seed, (low, high) = INPUTS[spec.mode]
+    rng = np.random.default_rng(seed)
+    x = rng.integers(low, high + 1,
+                     size=(spec.in_channels, *spec.input_size))
+    w = rng.integers(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1, size=weight_shape(spec))
     return x.astype(np.int64), w.astype(np.int64)
 
 
 def drawn_grid(spec: FigureSpec, x: np.ndarray) -> np.ndarray:
-    """Place the input units on the drawn grid; every other cell is zero."""
+    """Place each channel's input units on the drawn grid; every other cell is zero."""
     rows, cols = spec.layouts
-    grid = np.zeros((rows.extent, cols.extent), dtype=np.int64)
-    grid[np.ix_(rows.units, cols.units)] = x
+    grid = np.zeros((x.shape[0], rows.extent, cols.extent), dtype=np.int64)
+    grid[np.ix_(range(x.shape[0]), rows.units, cols.units)] = x
     return grid
 
 
@@ -59,27 +85,54 @@ def unit_mask(spec: FigureSpec) -> np.ndarray:
     return mask
 
 
+def drawn_weights(spec: FigureSpec, w: np.ndarray) -> np.ndarray:
+    """(C_out, C_in/G, kh, kw): what each output channel's filter applies to
+    each input channel of its group in the drawn direct convolution."""
+    if not spec.transposed:
+        return w
+    per_in, per_out = spec.group_size
+    shown = np.empty((spec.out_channels, per_in, *w.shape[2:]), dtype=w.dtype)
+    for out_channel in range(spec.out_channels):
+        first = spec.group_inputs(out_channel).start
+        for j in range(per_in):
+            shown[out_channel, j] = w[first + j, out_channel % per_out, ::-1, ::-1]
+    return shown
+
+
+def windows(spec: FigureSpec, grid: np.ndarray):
+    """(row, column, rows read, columns read, window (C_in, kh, kw)) per output cell."""
+    rows, cols = spec.layouts
+    for r in range(rows.output):
+        rr = list(rows.footprint_cells(r))
+        for c in range(cols.output):
+            cc = list(cols.footprint_cells(c))
+            yield r, c, rr, cc, grid[np.ix_(range(grid.shape[0]), rr, cc)]
+
+
 def compute(spec: FigureSpec) -> NumericalValues:
     """All numbers of a numerical figure."""
     x, w = seeded_input_and_kernel(spec)
     grid = drawn_grid(spec, x)
     mask = unit_mask(spec)
-    rows, cols = spec.layouts
-    shown = w[::-1, ::-1] if spec.transposed else w
-    out = np.zeros(spec.output_size, dtype=np.float64)
-    for r in range(rows.output):
-        rr = list(rows.footprint_cells(r))
-        for c in range(cols.output):
-            cc = list(cols.footprint_cells(c))
-            window = grid[np.ix_(rr, cc)]
-            if spec.mode == "convolution":
-                out[r, c] = float((window * shown).sum())
-            elif spec.mode == "average":
-                out[r, c] = float(window.mean())
+    out = np.zeros((spec.out_channels, *spec.output_size), dtype=np.float64)
+    if spec.mode == "convolution":
+        shown = drawn_weights(spec, w)
+        partial = np.zeros((spec.out_channels, spec.group_size[0], *spec.output_size))
+        for r, c, _, _, window in windows(spec, grid):
+            for o in range(spec.out_channels):
+                inputs = window[list(spec.group_inputs(o))]
+                partial[o, :, r, c] = (inputs * shown[o]).sum(axis=(1, 2))
+        out = partial.sum(axis=1)
+        return NumericalValues(input=x, kernel=w, grid=grid, shown_kernel=shown,
+                               partial=partial, output=out)
+    for r, c, rr, cc, window in windows(spec, grid):
+        for channel in range(spec.in_channels):
+            if spec.mode == "average":
+                out[channel, r, c] = float(window[channel].mean())
             else:  # max ignores padding, as if it were -inf (PyTorch's rule);
                 # a dilated window that reads only padding gives -inf, as in PyTorch
                 inside = mask[np.ix_(rr, cc)]
-                out[r, c] = float(window[inside].max()) if inside.any() else -np.inf
-    is_conv = spec.mode == "convolution"
-    return NumericalValues(input=x, kernel=w if is_conv else None, grid=grid,
-                           shown_kernel=shown if is_conv else None, output=out)
+                out[channel, r, c] = (float(window[channel][inside].max())
+                                      if inside.any() else -np.inf)
+    return NumericalValues(input=x, kernel=None, grid=grid, shown_kernel=None,
+                           partial=None, output=out)

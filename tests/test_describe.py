@@ -114,7 +114,9 @@ def check_values(d: dict, *, op: str, kernel_size):
     """Numerical figures: seeded values in range, output = torch = reference."""
     x = np.asarray(d["input"], dtype=np.float64)
     assert x.shape == tuple(d["torch"]["input_size"])
-    assert np.all((x >= 0) & (x <= 3) & (x == np.round(x))), "inputs must be integers 0-3"
+    high = 9 if op == "max_pool2d" else 3      # values.INPUTS, as documented
+    assert np.all((x >= 0) & (x <= high) & (x == np.round(x))), \
+        f"inputs must be integers 0-{high}"
     w = None
     if op in CONV_OPS:
         w = np.asarray(d["kernel"], dtype=np.float64)

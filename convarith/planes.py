@@ -1,0 +1,149 @@
+"""Where each channel plane of a multichannel figure is drawn, and which take part.
+
+Pure: from a FigureSpec and a step to plain numbers for the channel
+templates.  Arithmetic figures stack a layer's planes in depth, one behind
+the other along the oblique planes' y axis, with the output stack lifted
+above the input stack.  Numerical figures are flat: input channels in a
+column on the left, the current filter's slices with their partial sums in
+the middle, output channels on the right.  A plane is `active` when it
+belongs to the group of the output channel being computed; the others are
+drawn faded.
+"""
+
+from __future__ import annotations
+
+from .spec import FigureSpec
+
+#: Empty cells between neighbouring planes of an oblique stack.
+DEPTH_GAP = 1
+#: Empty cells between neighbouring flat maps of a column (room for a label).
+COLUMN_GAP = 2
+#: Cells from the input column to the slices, and from the slices'
+#: partial sums to the output column.
+SLICE_MARGIN, SUM_ROOM = 1, 4
+#: Cells below the maps for the line that adds up the partial sums.
+EQUATION_ROOM = 2
+#: Oblique projection of the arithmetic figures (TikZ applies xslant first).
+XSLANT, YSLANT = -0.7, 0.5
+
+
+def oblique(x: float, y: float) -> tuple[float, float]:
+    """A plane point (x, y) as drawn, in cells."""
+    x1 = x + XSLANT * y
+    return x1, y + YSLANT * x1
+
+
+def stack_depth(count: int, size: int, gap: int) -> int:
+    """Cells a stack of `count` planes of `size` cells spans, gaps included."""
+    return count * size + (count - 1) * gap
+
+
+def _parallelogram(width: float, depth: float) -> list[tuple[float, float]]:
+    return [oblique(x, y) for x, y in ((0, 0), (width, 0), (width, depth), (0, depth))]
+
+
+def _vertical_span(corners, x: float) -> tuple[float, float] | None:
+    """Lowest and highest drawn y of a convex polygon at drawn abscissa x."""
+    ys = []
+    for (x0, y0), (x1, y1) in zip(corners, corners[1:] + corners[:1]):
+        if min(x0, x1) <= x <= max(x0, x1):
+            ys.extend([y0, y1] if x0 == x1 else [y0 + (y1 - y0) * (x - x0) / (x1 - x0)])
+    return (min(ys), max(ys)) if ys else None
+
+
+def lift_above(lower: tuple[int, int], upper: tuple[int, int],
+               upper_at: tuple[float, float] = (0, 0), gap: float = 1) -> int:
+    """Whole cells to raise the `upper` stack (width, depth), whose corner is
+    at plane point `upper_at`, so that it clears the `lower` one by at least
+    `gap` cells everywhere above it."""
+    below = _parallelogram(*lower)
+    shift = oblique(*upper_at)
+    above = [(x + shift[0], y + shift[1]) for x, y in _parallelogram(*upper)]
+    needed = gap
+    # Both outlines are piecewise linear: the closest approach is at a corner.
+    for x, _ in below + above:
+        low, high = _vertical_span(below, x), _vertical_span(above, x)
+        if low and high:
+            needed = max(needed, low[1] - high[0] + gap)
+    return int(-(-needed // 1))
+
+
+def _output_group(spec: FigureSpec, channel: int) -> range:
+    """Output channels in the same group as `channel`."""
+    size = spec.group_size[1]
+    first = spec.group_of(channel) * size
+    return range(first, first + size)
+
+
+def _planes(count: int, active: range, offsets: list[int]) -> list[dict]:
+    return [{"channel": c, "offset": offsets[c], "active": c in active}
+            for c in range(count)]
+
+
+def arithmetic_planes(spec: FigureSpec, step: int, height: int, width: int) -> dict:
+    """Input and output planes of an oblique channel figure at one step."""
+    out_h, out_w = spec.output_size
+    channel = spec.step_channel(step)
+    # One pitch for both stacks, so that each output plane sits over an input
+    # plane (centred on it) and the two stacks recede together.
+    pitch = max(height, out_h) + DEPTH_GAP
+    in_depth = (spec.in_channels - 1) * pitch + height
+    centre = ((width - out_w) / 2, (height - out_h) / 2)
+    out_depth = (spec.out_channels - 1) * pitch + out_h
+    in_planes = _planes(spec.in_channels, spec.group_inputs(channel),
+                        [c * pitch for c in range(spec.in_channels)])
+    out_planes = _planes(spec.out_channels, _output_group(spec, channel),
+                         [c * pitch + centre[1] for c in range(spec.out_channels)])
+    for plane in out_planes:
+        plane["current"] = plane["channel"] == channel
+    return {"in_planes": in_planes, "out_planes": out_planes, "in_depth": in_depth,
+            "out_shift": centre[0],
+            "lift": lift_above((width, in_depth), (out_w, out_depth), centre)}
+
+
+def numerical_planes(spec: FigureSpec, step: int, height: int, width: int,
+                     values) -> dict:
+    """Columns of a flat channel figure at one step, with the partial sums."""
+    out_h, out_w = spec.output_size
+    channel = spec.step_channel(step)
+    row, col = spec.step_cell(step)
+    in_column = stack_depth(spec.in_channels, height, COLUMN_GAP)
+    out_column = stack_depth(spec.out_channels, out_h, COLUMN_GAP)
+    tallest = max(in_column, out_column)
+    # Channel 0 on top; each column centred on the taller one.
+    in_top = (tallest + in_column) // 2
+    out_top = (tallest + out_column) // 2
+    in_planes = _planes(spec.in_channels, spec.group_inputs(channel),
+                        [in_top - height - c * (height + COLUMN_GAP)
+                         for c in range(spec.in_channels)])
+    out_planes = _planes(spec.out_channels, _output_group(spec, channel),
+                         [out_top - out_h - c * (out_h + COLUMN_GAP)
+                          for c in range(spec.out_channels)])
+    for plane in out_planes:
+        plane["current"] = plane["channel"] == channel
+    kh, kw = spec.axes[0].k, spec.axes[1].k
+    has_slices = values.shown_kernel is not None
+    slice_x = width + SLICE_MARGIN
+    out_x = slice_x + (kw + SUM_ROOM if has_slices else SLICE_MARGIN)
+    slices, terms = [], []
+    if has_slices:
+        for j, plane in enumerate(p for p in in_planes if p["active"]):
+            partial = values.partial[channel, j, row, col]
+            terms.append(_number(partial))
+            slices.append({
+                "channel": plane["channel"],
+                "y": plane["offset"] + (height - kh) / 2,
+                "weights": [(n, kh - 1 - m, str(values.shown_kernel[channel, j, m, n]))
+                            for m in range(kh) for n in range(kw)],
+                "partial": terms[-1]})
+    output = values.output[channel, row, col]
+    return {
+        "in_planes": in_planes, "out_planes": out_planes, "tallest": tallest,
+        "slices": slices, "slice_x": slice_x, "kh": kh, "kw": kw,
+        "out_x": out_x, "channel": channel, "equation_room": EQUATION_ROOM,
+        "equation": {"terms": terms, "result": output, "x": slice_x},
+    }
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
