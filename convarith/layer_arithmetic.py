@@ -11,7 +11,7 @@ conventions unless its name says otherwise.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from .errors import ParameterError
 from .geometry import conv_output_size, effective_kernel_size

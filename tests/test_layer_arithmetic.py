@@ -111,8 +111,8 @@ def test_average_divisors_match_pytorch():
             continue
         x = torch.ones(1, 1, 1, i)  # 2-D, one row: avg_pool1d has no divisor_override
         for ceil_mode, include in itertools.product((False, True), (False, True)):
-            window = dict(kernel_size=(1, k), stride=(1, s), padding=(0, p),
-                          ceil_mode=ceil_mode, count_include_pad=include)
+            window = {"kernel_size": (1, k), "stride": (1, s), "padding": (0, p),
+                      "ceil_mode": ceil_mode, "count_include_pad": include}
             sums = F.avg_pool2d(x, **window, divisor_override=1)[0, 0, 0]
             means = F.avg_pool2d(x, **window)[0, 0, 0]
             divisors = la.average_divisors(i, k, s, p, ceil_mode, include)
