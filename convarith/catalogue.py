@@ -76,7 +76,20 @@ EXTENDED = [
     Entry("numerical_dilation", "numerical", "-i 7 -k 3 -d 2"),
 ]
 
-CATALOGUE = CLASSIC + EXTENDED
+#: Layers with several channels. For the transposed convention see the
+#: README: channel flags always describe the drawn layer.
+CHANNELS = [
+    Entry("multichannel", "arithmetic", "-i 4 -k 3 --in-channels 2 --out-channels 3"),
+    Entry("numerical_multichannel", "numerical",
+          "-i 5 -k 3 -p 1 -s 2 --in-channels 3 --out-channels 2"),
+    Entry("grouped", "arithmetic", "-i 4 -k 3 --in-channels 4 --out-channels 4 --groups 2"),
+    Entry("depthwise", "arithmetic", "-i 4 -k 3 --in-channels 3 --out-channels 3 --groups 3"),
+    Entry("pointwise", "arithmetic", "-i 3 -k 1 --in-channels 3 --out-channels 2"),
+    Entry("numerical_depthwise", "numerical",
+          "-i 4 -k 3 --in-channels 3 --out-channels 3 --groups 3"),
+]
+
+CATALOGUE = CLASSIC + EXTENDED + CHANNELS
 
 
 def entry(name: str) -> Entry:

@@ -25,6 +25,7 @@ COMMON_CODE = ("__init__", "errors", "files", "tools")
 PDF_CODE = COMMON_CODE + ("geometry", "spec", "theme", "cli", "commands",
                           "build", "tikz", "latex")
 NUMERICAL_CODE = ("values",)
+CHANNEL_CODE = ("planes",)
 FRAME_CODE = COMMON_CODE + ("__main__", "build", "raster", "latex", "gif")
 
 
@@ -44,15 +45,19 @@ def entry_rules(entry: Entry) -> str:
     pdfs = " ".join(f"pdf/{spec.step_name(s)}.pdf" for s in steps)
     pngs = " ".join(f"png/{spec.step_name(s)}.png" for s in steps)
     flags = " ".join(shlex.quote(a) for a in entry.argv)
+    # Channel figures have templates (and layout code) of their own.
+    deps = f"{spec.kind.upper()}{'_CHANNELS' if spec.multichannel else ''}_DEPS"
+    group = ("CLASSIC_GIF" if entry.classic
+             else "CHANNEL_GIF" if spec.multichannel else "EXTENDED_GIF")
     return f"""
 # {entry.name}: {spec.kind}, {spec.steps} steps
 {var}_PDF := {pdfs}
 {var}_PNG := {pngs}
 ALL_PDF += $({var}_PDF)
 ALL_PNG += $({var}_PNG)
-{"CLASSIC_GIF" if entry.classic else "EXTENDED_GIF"} += gif/{entry.name}.gif
+{group} += gif/{entry.name}.gif
 {spec.kind.upper()}_PDF += $({var}_PDF)
-$({var}_PDF) &: $({spec.kind.upper()}_DEPS) | $(SETUP_STAMP)
+$({var}_PDF) &: $({deps}) | $(SETUP_STAMP)
 \t@echo "  pdf  {entry.name} ({spec.steps} steps)"
 \t$(Q)$(PRODUCE_FIGURE) {spec.kind} {entry.name} all {flags}
 $({var}_PNG) gif/{entry.name}.gif &: $({var}_PDF) $(FRAME_DEPS) | $(SETUP_STAMP)
@@ -69,6 +74,8 @@ FIGURE_CODE := {module_paths(PDF_CODE)} bin/produce_figure convarith/catalogue.p
 SHARED_TEMPLATES := templates/document.tex.j2 templates/colours.tex.j2 templates/legend.tex.j2
 ARITHMETIC_DEPS := $(SHARED_TEMPLATES) templates/arithmetic.tex.j2 $(FIGURE_CODE)
 NUMERICAL_DEPS := $(SHARED_TEMPLATES) templates/numerical.tex.j2 $(FIGURE_CODE) {module_paths(NUMERICAL_CODE)}
+ARITHMETIC_CHANNELS_DEPS := $(SHARED_TEMPLATES) templates/arithmetic_channels.tex.j2 $(FIGURE_CODE) {module_paths(CHANNEL_CODE)}
+NUMERICAL_CHANNELS_DEPS := $(SHARED_TEMPLATES) templates/numerical_channels.tex.j2 $(FIGURE_CODE) {module_paths(NUMERICAL_CODE + CHANNEL_CODE)}
 FRAME_DEPS := {module_paths(FRAME_CODE)}
 """
     # Longest animations first, so that under make -j the last jobs are short

@@ -12,6 +12,8 @@ drawn faded.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .spec import FigureSpec
 
 #: Empty cells between neighbouring planes of an oblique stack.
@@ -23,6 +25,9 @@ COLUMN_GAP = 2
 SLICE_MARGIN, SUM_ROOM = 1, 4
 #: Cells below the maps for the line that adds up the partial sums.
 EQUATION_ROOM = 2
+#: Generous width of one character of the \scriptsize sum line, in cells:
+#: the line's room is reserved so that every frame has the same size.
+CHARACTER_CELLS = 0.3
 #: Oblique projection of the arithmetic figures (TikZ applies xslant first).
 XSLANT, YSLANT = -0.7, 0.5
 
@@ -98,7 +103,7 @@ def arithmetic_planes(spec: FigureSpec, step: int, height: int, width: int) -> d
         plane["current"] = plane["channel"] == channel
     return {"in_planes": in_planes, "out_planes": out_planes, "in_depth": in_depth,
             "out_shift": centre[0],
-            "lift": lift_above((width, in_depth), (out_w, out_depth), centre)}
+            "lift": lift_above((width, in_depth), (out_w, out_depth), centre, gap=2)}
 
 
 def numerical_planes(spec: FigureSpec, step: int, height: int, width: int,
@@ -137,12 +142,27 @@ def numerical_planes(spec: FigureSpec, step: int, height: int, width: int,
                             for m in range(kh) for n in range(kw)],
                 "partial": terms[-1]})
     output = values.output[channel, row, col]
+    right = out_x + out_w
+    if has_slices:
+        right = max(right, _longest_equation(spec, values) * CHARACTER_CELLS)
     return {
         "in_planes": in_planes, "out_planes": out_planes, "tallest": tallest,
-        "slices": slices, "slice_x": slice_x, "kh": kh, "kw": kw,
+        "slices": slices, "slice_x": slice_x, "kh": kh, "kw": kw, "right": right,
         "out_x": out_x, "channel": channel, "equation_room": EQUATION_ROOM,
-        "equation": {"terms": terms, "result": output, "x": slice_x},
+        "equation": {"terms": terms, "result": output, "x": 0},
     }
+
+
+def _longest_equation(spec: FigureSpec, values) -> int:
+    """Characters of the longest sum line of the animation, as plain text."""
+    longest = 0
+    for channel in range(spec.out_channels):
+        names = " + ".join(f"p{c}" for c in spec.group_inputs(channel))
+        for (row, col), result in np.ndenumerate(values.output[channel]):
+            terms = " + ".join(_number(p) for p in values.partial[channel, :, row, col])
+            text = f"output channel {channel}: {names} = {terms} = {result:.0f}"
+            longest = max(longest, len(text))
+    return longest
 
 
 def _number(value: float) -> str:

@@ -18,6 +18,9 @@ CASES = [
      lambda: geometry_spec("numerical", "labelled", ["--transposed-input", "3", "-k", "3",
                                                     "-s", "2", "-p", "1", "--labels",
                                                     "--theme", "grayscale"]), 7),
+    # Channel figures: groups with idle planes, and a numerical sum over channels.
+    ("grouped_09", lambda: entry("grouped").spec(), 9),
+    ("numerical_multichannel_13", lambda: entry("numerical_multichannel").spec(), 13),
 ]
 
 

@@ -209,3 +209,53 @@ def apply(op: str, x: np.ndarray, w: np.ndarray | None, kwargs: dict) -> np.ndar
         return max_pool2d(x, kwargs["kernel_size"], kwargs.get("stride"),
                           kwargs.get("padding", 0), kwargs.get("dilation", 1))
     raise ValueError(op)
+
+
+# ---------------------------------------------------------------------------
+# Channels and groups: explicit loops over channels, on top of the 2-D
+# references above.  Shapes follow PyTorch's documentation: input (C_in, h, w);
+# conv2d weight (C_out, C_in/G, kh, kw); conv_transpose2d weight
+# (C_in, C_out/G, kh, kw).
+
+
+def conv2d_channels(x: np.ndarray, w: np.ndarray, groups: int = 1, **kwargs) -> np.ndarray:
+    """Output channel o of group g sums conv2d over the group's input channels."""
+    c_in, c_out = x.shape[0], w.shape[0]
+    per_in, per_out = c_in // groups, c_out // groups
+    assert w.shape[1] == per_in
+    outputs = []
+    for o in range(c_out):
+        g = o // per_out
+        total = None
+        for j in range(per_in):
+            part = conv2d(x[g * per_in + j], w[o, j], **kwargs)
+            total = part if total is None else total + part
+        outputs.append(total)
+    return np.stack(outputs)
+
+
+def conv_transpose2d_channels(x: np.ndarray, w: np.ndarray, groups: int = 1,
+                              **kwargs) -> np.ndarray:
+    """Input channel i of group g scatters into each output channel of g."""
+    c_in, per_out = x.shape[0], w.shape[1]
+    per_in = c_in // groups
+    c_out = per_out * groups
+    outputs = [None] * c_out
+    for i in range(c_in):
+        g = i // per_in
+        for m in range(per_out):
+            o = g * per_out + m
+            part = conv_transpose2d(x[i], w[i, m], **kwargs)
+            outputs[o] = part if outputs[o] is None else outputs[o] + part
+    return np.stack(outputs)
+
+
+def apply_channels(op: str, x: np.ndarray, w: np.ndarray | None, kwargs: dict) -> np.ndarray:
+    """Like `apply`, for (C, h, w) inputs; pooling works on each channel alone."""
+    kwargs = dict(kwargs)
+    groups = kwargs.pop("groups", 1)
+    if op == "conv2d":
+        return conv2d_channels(x, w, groups, **kwargs)
+    if op == "conv_transpose2d":
+        return conv_transpose2d_channels(x, w, groups, **kwargs)
+    return np.stack([apply(op, channel, None, kwargs) for channel in x])

@@ -290,6 +290,36 @@ CASES = [
        r"max pooling", r"--transposed"),
     an("animate-output-size-inconsistent", "x -i 5 -o 9 -k 3", r"--output-size 9",
        r"output size of 3"),
+    # channels and groups
+    pf("groups-not-dividing", "arithmetic x 0 -i 5 -k 3 --in-channels 4 --out-channels 2 "
+       "--groups 3", r"--groups 3", r"divide both channel counts", r"--in-channels is 4"),
+    pf("groups-not-dividing-out", "arithmetic x 0 -i 5 -k 3 --in-channels 2 --out-channels 3 "
+       "--groups 2", r"--groups 2", r"divide", r"--out-channels is 3"),
+    pf("in-channels-zero", "arithmetic x 0 -i 5 -k 3 --in-channels 0", r"--in-channels",
+       r"at least 1", r"'0'"),
+    pf("out-channels-negative", "arithmetic x 0 -i 5 -k 3 --out-channels -2",
+       r"--out-channels", r"at least 1"),
+    pf("groups-zero", "arithmetic x 0 -i 5 -k 3 --groups 0", r"--groups", r"at least 1"),
+    pf("in-channels-word", "numerical x 0 -i 5 -k 3 --in-channels three", r"--in-channels",
+       r"whole number", r"'three'"),
+    pf("out-channels-fraction", "numerical x 0 -i 5 -k 3 --out-channels 1.5",
+       r"--out-channels", r"whole number"),
+    pf("groups-superscript-digit", "arithmetic x 0 -i 5 -k 3 --groups ²", r"--groups",
+       r"whole number"),
+    pf("in-channels-above-limit", "arithmetic x 0 -i 5 -k 3 --in-channels 5",
+       r"--in-channels is 5", r"limit of 4 channels"),
+    pf("out-channels-above-limit", "numerical x 0 -i 5 -k 3 --out-channels 64",
+       r"--out-channels is 64", r"limit of 4 channels"),
+    pf("pooling-out-channels", "numerical x 0 -i 5 -k 3 -m max --in-channels 2 "
+       "--out-channels 3", r"max pooling", r"--in-channels only"),
+    pf("pooling-groups", "numerical x 0 -i 5 -k 3 -m average --groups 2", r"average pooling",
+       r"--in-channels only"),
+    pf("channel-step-out-of-range", "arithmetic x 18 -i 5 -k 3 --out-channels 2",
+       r"step 18", r"18 steps", r"0 to 17"),
+    an("animate-groups-not-dividing", "x -i 5 -k 3 --in-channels 3 --out-channels 3 "
+       "--groups 2", r"--groups 2", r"divide"),
+    an("animate-channels-above-limit", "x --type numerical -i 5 -k 3 --in-channels 9",
+       r"--in-channels is 9", r"limit of 4"),
     an("animate-theme-malformed", ["x", "-i", "5", "-k", "3", "--theme", "input=#ggg000"],
        r"'#ggg000' is not a colour"),
 ]

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from convarith.build import build_pdfs, build_pngs
-from convarith.catalogue import CATALOGUE, EXTENDED
+from convarith.catalogue import CATALOGUE, CHANNELS, EXTENDED
 
 CM_PER_PT = 2.54 / 72.27
 BORDER_CM = 2 * 10 * CM_PER_PT
@@ -38,10 +38,44 @@ def rectangle(width, height, dx=0.0, dy=0.0):
     return [(dx, dy), (dx + width, dy), (dx, dy + height), (dx + width, dy + height)]
 
 
-def predicted_size(spec) -> tuple[int, int]:
+def channel_extent_cm(spec) -> tuple[float, float]:
+    """Channel figures (README): arithmetic planes stacked in depth, one cell
+    apart, at a common pitch, the output planes centred over the input ones
+    and lifted by the amount convarith.planes computes (whose clearance
+    test_channels checks); numerical maps in columns two cells apart, the
+    filter's k x k slices one cell right of the inputs with four cells for
+    the partial sums, and two cells below for the sum line."""
     rows, cols = spec.drawn_size
     out_h, out_w = spec.output_size
     if spec.kind == "arithmetic":
+        from convarith.planes import arithmetic_planes
+        pitch = max(rows, out_h) + 1
+        lift = arithmetic_planes(spec, 0, rows, cols)["lift"]
+        centre = ((cols - out_w) / 2, (rows - out_h) / 2)
+        corners = [oblique(rectangle(cols, rows, 0, n * pitch))
+                   for n in range(spec.in_channels)]
+        for n in range(spec.out_channels):
+            above = oblique(rectangle(out_w, out_h, centre[0], n * pitch + centre[1]))
+            above[:, 1] += lift
+            corners.append(above)
+        corners = np.vstack(corners)
+        return (np.ptp(corners[:, 0]) * SCALE_CM + LINE_CM,
+                np.ptp(corners[:, 1]) * SCALE_CM + LINE_CM)
+    tallest = max(spec.in_channels * (rows + 2) - 2, spec.out_channels * (out_h + 2) - 2)
+    if spec.mode == "convolution":
+        right = cols + 1 + spec.axes[1].k + 4 + out_w
+        below = 2
+    else:
+        right, below = cols + 2 + out_w, 0.5
+    return (right + 1) * SCALE_CM, (tallest + 0.5 + below) * SCALE_CM
+
+
+def predicted_size(spec) -> tuple[int, int]:
+    rows, cols = spec.drawn_size
+    out_h, out_w = spec.output_size
+    if spec.multichannel:
+        width_cm, height_cm = channel_extent_cm(spec)
+    elif spec.kind == "arithmetic":
         below = oblique(rectangle(cols, rows))
         above = oblique(rectangle(out_w, out_h))
         above[:, 1] += rows + 1                              # lifted, in cells
@@ -93,9 +127,36 @@ def test_labelled_first_frame_adds_only_the_labels(item, tmp_path):
     assert bare_h + TOLERANCE_PX < height <= bare_h + 40 + legend
 
 
-@pytest.mark.parametrize("item", EXTENDED, ids=[e.name for e in EXTENDED])
+@pytest.mark.parametrize("item", EXTENDED + CHANNELS, ids=[e.name for e in EXTENDED + CHANNELS])
 def test_new_entries_gif_frame_count(item):
     from pathlib import Path
     gif = Path(__file__).resolve().parent.parent / "gif" / f"{item.name}.gif"
     with Image.open(gif) as image:
         assert image.n_frames == item.spec().steps
+
+
+#: C_out x o_h x o_w, worked out by hand from each entry's flags.
+CHANNEL_FRAMES = {"multichannel": 3 * 2 * 2, "numerical_multichannel": 2 * 3 * 3,
+                  "grouped": 4 * 2 * 2, "depthwise": 3 * 2 * 2, "pointwise": 2 * 3 * 3,
+                  "numerical_depthwise": 3 * 2 * 2}
+
+
+@pytest.mark.parametrize("item", CHANNELS, ids=[e.name for e in CHANNELS])
+def test_channel_gif_has_one_frame_per_output_cell_per_channel(item):
+    from pathlib import Path
+    gif = Path(__file__).resolve().parent.parent / "gif" / f"{item.name}.gif"
+    with Image.open(gif) as image:
+        assert image.n_frames == CHANNEL_FRAMES[item.name]
+
+
+@pytest.mark.parametrize("item", CHANNELS, ids=[e.name for e in CHANNELS])
+def test_labelled_channel_frame_adds_only_the_labels(item, tmp_path):
+    """Channel labels ('in 0', 'input channel 0', ...) widen or heighten the
+    frame by their own room and no more."""
+    spec = item.spec()
+    assert spec.labels
+    width, height = first_frame_size(spec, tmp_path)
+    bare_w, bare_h = predicted_size(spec)
+    assert bare_w - TOLERANCE_PX <= width <= bare_w + 60
+    assert bare_h - TOLERANCE_PX <= height <= bare_h + 40
+    assert (width, height) != (bare_w, bare_h)

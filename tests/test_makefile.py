@@ -10,8 +10,12 @@ from convarith.catalogue import CATALOGUE
 from convarith.makefile import makefile_text
 
 ROOT = Path(__file__).resolve().parent.parent
-NUMERICAL = {e.name for e in CATALOGUE if e.kind == "numerical"}
-ARITHMETIC = {e.name for e in CATALOGUE if e.kind == "arithmetic"}
+NUMERICAL = {e.name for e in CATALOGUE if e.kind == "numerical" and not e.spec().multichannel}
+ARITHMETIC = {e.name for e in CATALOGUE if e.kind == "arithmetic" and not e.spec().multichannel}
+NUMERICAL_CHANNELS = {e.name for e in CATALOGUE
+                      if e.kind == "numerical" and e.spec().multichannel}
+ARITHMETIC_CHANNELS = {e.name for e in CATALOGUE
+                       if e.kind == "arithmetic" and e.spec().multichannel}
 
 
 def dry_run(*args: str) -> str:
@@ -74,9 +78,12 @@ def test_second_make_does_nothing(built):
 @pytest.mark.integration
 @pytest.mark.parametrize("touched,expected", [
     ("templates/numerical.tex.j2", NUMERICAL),
-    ("convarith/values.py", NUMERICAL),
+    ("convarith/values.py", NUMERICAL | NUMERICAL_CHANNELS),
     ("templates/arithmetic.tex.j2", ARITHMETIC),
-    ("convarith/tikz.py", NUMERICAL | ARITHMETIC),
+    ("templates/arithmetic_channels.tex.j2", ARITHMETIC_CHANNELS),
+    ("templates/numerical_channels.tex.j2", NUMERICAL_CHANNELS),
+    ("convarith/planes.py", ARITHMETIC_CHANNELS | NUMERICAL_CHANNELS),
+    ("convarith/tikz.py", NUMERICAL | ARITHMETIC | NUMERICAL_CHANNELS | ARITHMETIC_CHANNELS),
 ])
 def test_a_change_rebuilds_exactly_the_animations_that_use_it(built, touched, expected):
     assert animations_in(dry_run("-W", touched, "all_animations")) == expected
