@@ -15,7 +15,7 @@ import sys
 from typing import Callable, Sequence
 
 from .errors import ConvArithError, ParameterError
-from .geometry import DirectAxis, TransposedAxis
+from .geometry import PADDING_MODES, DirectAxis, TransposedAxis, causal_padding, same_padding
 from .spec import KINDS, MAX_CHANNELS, MODES, FigureSpec
 from .theme import DEFAULT_THEME, parse_theme
 
@@ -68,7 +68,13 @@ def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("-k", "--kernel-size", metavar="N", help="kernel size (required)")
     g.add_argument("-s", "--stride", metavar="N", default="1", help="stride (default 1)")
     g.add_argument("-p", "--padding", metavar="N", default="0",
-                   help="zero padding on each side (default 0)")
+                   help="padding on each side (default 0); 'same' keeps the size "
+                        "(PyTorch's for stride 1, TensorFlow's SAME above, odd cell "
+                        "at the bottom/right); 'causal' pads d(k-1) on the left of "
+                        "a 1-D figure (input and kernel height 1)")
+    g.add_argument("--padding-mode", metavar="MODE", default="zeros",
+                   help=f"what padded cells hold, as PyTorch's Conv2d: "
+                        f"{', '.join(PADDING_MODES)} (default zeros)")
     g.add_argument("-d", "--dilation", metavar="N", default="1",
                    help="dilation, 1 for none (default 1)")
     g.add_argument("--transposed", action="store_true",
@@ -95,6 +101,16 @@ def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
     c.add_argument("--groups", metavar="G", default=None,
                    help="channel groups, dividing both counts (default 1); "
                         "--groups equal to --in-channels is a depthwise convolution")
+    pool = parser.add_argument_group("pooling (as PyTorch's max_pool2d and avg_pool2d)")
+    pool.add_argument("--ceil-mode", action="store_true",
+                      help="round the output size up: the last window may hang over "
+                           "the edge, but must start inside the input or its left padding")
+    pool.add_argument("--count-include-pad", dest="count_include_pad", action="store_true",
+                      default=None, help="average pooling: padded zeros count in the "
+                                         "mean (the default)")
+    pool.add_argument("--no-count-include-pad", dest="count_include_pad",
+                      action="store_false", help="average pooling: the mean is over "
+                                                 "input cells only")
     look = parser.add_argument_group("look")
     look.add_argument("-m", "--mode", default="convolution",
                       help=f"numerical figures: {', '.join(MODES)} (default convolution)")
@@ -113,13 +129,41 @@ def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
                            "or $CONVARITH_MAX_STEPS)")
 
 
+def _numeric_padding(text: str) -> tuple[int, int]:
+    try:
+        return parse_pair("--padding", text, 0)
+    except ParameterError as error:
+        if "at least" in str(error):
+            raise
+        raise ParameterError(
+            f"--padding must be a whole number, two separated by a comma "
+            f"(height,width) such as 1 or 1,2, or one of {', '.join(NAMED_PADDINGS)}; "
+            f"got {text!r}.") from None
+
+
 def _axes(args) -> tuple:
     k = parse_pair("--kernel-size", args.kernel_size, 1)
     if k is None:
         raise ParameterError("--kernel-size (-k) is required, e.g. -k 3.")
     s = parse_pair("--stride", args.stride, 1)
-    p = parse_pair("--padding", args.padding, 0)
+    named = str(args.padding).strip().lower()
+    p = (0, 0) if named in NAMED_PADDINGS else _numeric_padding(args.padding)
     d = parse_pair("--dilation", args.dilation, 1)
+    mode = getattr(args, "padding_mode", "zeros")
+    if mode not in PADDING_MODES:
+        raise ParameterError(f"Unknown --padding-mode {mode!r}; choose one of "
+                             f"{', '.join(PADDING_MODES)} (as PyTorch's Conv2d).")
+    transposed = args.transposed_input is not None or args.transposed
+    if args.mode != "convolution" and (named in NAMED_PADDINGS or mode != "zeros"):
+        raise ParameterError(
+            f"{args.mode} pooling takes a whole-number padding on each side, as "
+            "PyTorch's pooling does: no --padding same or causal, and no "
+            "--padding-mode (max pooling pads with -inf, average pooling with 0).")
+    if transposed and (named in NAMED_PADDINGS or mode != "zeros"):
+        raise ParameterError(
+            "A transposed convolution takes a whole-number zero padding, as PyTorch's "
+            "ConvTranspose2d does (it has no padding='same' or 'causal' and only "
+            "padding_mode 'zeros'); drop --padding-mode, or give -p a number.")
     if args.transposed_input is not None:
         if args.input_size is not None or args.output_size is not None or args.transposed:
             raise ParameterError(
@@ -140,9 +184,25 @@ def _axes(args) -> tuple:
     if i is None:
         raise ParameterError("--input-size (-i) is required, e.g. -i 5 "
                              "(or --transposed-input for a transposed convolution).")
+    if named == "causal" and (i[0], k[0]) != (1, 1):
+        raise ParameterError(
+            f"--padding causal is for 1-D figures: input height 1 and kernel height 1 "
+            f"(e.g. -i 1,16 -k 1,2), but the input height is {i[0]} and the kernel "
+            f"height {k[0]}. It pads d(k-1) cells on the left only.")
     square = all(v[0] == v[1] for v in (i, k, s, p, d))
-    axes = tuple(DirectAxis(i=i[n], k=k[n], s=s[n], p=p[n], d=d[n],
-                            axis="" if square else AXES[n]) for n in range(2))
+    ceil_mode = bool(getattr(args, "ceil_mode", False))
+    axes = []
+    for n in range(2):
+        before, after = p[n], p[n]
+        if named == "same":
+            before, after = same_padding(i[n], k[n], s[n], d[n])
+        elif named == "causal":
+            before, after = causal_padding(k[n], d[n])
+        axes.append(DirectAxis(i=i[n], k=k[n], s=s[n], p=before, d=d[n],
+                               axis="" if square else AXES[n],
+                               p_after=None if after == before else after,
+                               padding_mode=mode, ceil_mode=ceil_mode))
+    axes = tuple(axes)
     expected = parse_pair("--output-size", args.output_size, 1)
     implied = (axes[0].o, axes[1].o)
     if expected is not None and expected != implied:
@@ -155,6 +215,10 @@ def _axes(args) -> tuple:
     if args.transposed:
         axes = tuple(ax.transposed() for ax in axes)
     return axes
+
+
+#: Paddings given by name rather than number.
+NAMED_PADDINGS = ("same", "causal")
 
 
 def parse_count(flag: str, text: str | None) -> int | None:
@@ -204,7 +268,18 @@ def spec_from_args(kind: str, name: str, args) -> FigureSpec:
                                  f"not {args.max_steps!r}.")
     return FigureSpec(name=name, kind=kind, axes=_axes(args), mode=args.mode,
                       labels=args.labels, theme=theme, max_steps=max_steps,
-                      **_channels(args))
+                      count_include_pad=_count_include_pad(args), **_channels(args))
+
+
+def _count_include_pad(args) -> bool:
+    """PyTorch's default (True) unless the flag says otherwise; only average
+    pooling takes the flag (FigureSpec refuses it elsewhere)."""
+    given = getattr(args, "count_include_pad", None)
+    if given is not None and args.mode != "average":
+        raise ParameterError(
+            f"--{'' if given else 'no-'}count-include-pad applies to average pooling "
+            f"only (-m average), not to {args.mode}.")
+    return True if given is None else given
 
 
 def geometry_spec(kind: str, name: str, argv: Sequence[str]) -> FigureSpec:

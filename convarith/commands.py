@@ -30,6 +30,11 @@ def torch_call(spec: FigureSpec) -> dict:
     return call
 
 
+#: torch.nn.functional.pad's name for each padding mode.
+PAD_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate",
+             "circular": "circular"}
+
+
 def _single_channel_call(spec: FigureSpec) -> dict:
     h, w = spec.axes
 
@@ -42,10 +47,20 @@ def _single_channel_call(spec: FigureSpec) -> dict:
                            "output_padding": pair("a"), "dilation": pair("d")}}
     kwargs = {"stride": pair("s"), "padding": pair("p")}
     if spec.mode == "convolution":
-        return {"op": "conv2d", "input_size": pair("i"),
+        call = {"op": "conv2d", "input_size": pair("i"),
                 "kwargs": dict(kwargs, dilation=pair("d"))}
+        if spec.padding_mode != "zeros" or not (h.symmetric and w.symmetric):
+            # F.pad(x, pad, mode=pad_mode), then the convolution without padding
+            call["pad"] = [w.p, w.pad_after, h.p, h.pad_after]
+            call["pad_mode"] = PAD_MODES[spec.padding_mode]
+            call["kwargs"]["padding"] = [0, 0]
+        return call
     kwargs = dict(kernel_size=pair("k"), **kwargs)
+    if spec.ceil_mode:
+        kwargs["ceil_mode"] = True
     if spec.mode == "average":
+        if not spec.count_include_pad:
+            kwargs["count_include_pad"] = False
         return {"op": "avg_pool2d", "input_size": pair("i"), "kwargs": kwargs}
     return {"op": "max_pool2d", "input_size": pair("i"),
             "kwargs": dict(kwargs, dilation=pair("d"))}

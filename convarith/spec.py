@@ -71,6 +71,8 @@ class FigureSpec:
     in_channels: int = 1
     out_channels: int = 1
     groups: int = 1
+    #: Average pooling: whether padded cells count in the mean (PyTorch's default).
+    count_include_pad: bool = True
 
     def __post_init__(self):
         check_name(self.name)
@@ -85,6 +87,8 @@ class FigureSpec:
         self._check_channels()
         if self.mode != "convolution":
             self._check_pooling()
+        else:
+            self._check_convolution()
         if self.max_steps is not None and (
                 not isinstance(self.max_steps, int) or self.max_steps < 1):
             raise ParameterError(
@@ -142,6 +146,12 @@ class FigureSpec:
                 "--in-channels only (output channels = input channels), not "
                 "--out-channels or --groups.")
 
+    def _check_convolution(self):
+        if self.ceil_mode:
+            raise ParameterError(
+                "--ceil-mode applies to pooling only (-m max or -m average); "
+                "PyTorch's convolutions have no ceil_mode.")
+
     def _check_pooling(self):
         if self.transposed:
             raise ParameterError(
@@ -156,6 +166,23 @@ class FigureSpec:
                 raise ParameterError(
                     f"pooling padding must be at most half the kernel size "
                     f"(as PyTorch requires), but it is {ax.p} with kernel size {ax.k}.")
+        if self.mode == "max" and not self.count_include_pad:
+            raise ParameterError(
+                "count_include_pad applies to average pooling only; max "
+                "pooling never counts padding (it pads with -inf).")
+        if self.padding_mode != "zeros" or not all(ax.symmetric for ax in self.axes):
+            raise ParameterError(
+                f"{self.mode} pooling takes a whole-number padding on each side, as "
+                "PyTorch's pooling does: no --padding same or causal, and no "
+                "--padding-mode (max pooling pads with -inf, average pooling with 0).")
+
+    @property
+    def padding_mode(self) -> str:
+        return getattr(self.axes[0], "padding_mode", "zeros")
+
+    @property
+    def ceil_mode(self) -> bool:
+        return getattr(self.axes[0], "ceil_mode", False)
 
     @property
     def transposed(self) -> bool:

@@ -13,6 +13,7 @@ from typing import Iterable
 
 import jinja2
 
+from . import marks
 from .spec import FigureSpec
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -75,8 +76,8 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
             inserted = (not is_unit and gr in stretched_rows and gc in stretched_cols)
             cells.append({"x": gc, "y": height - 1 - gr, "unit": is_unit,
                           "inserted": inserted, "row": gr, "col": gc})
-    read = [_cell(gr, gc, height)
-            for gr in rows.footprint_cells(r) for gc in cols.footprint_cells(c)]
+    read, overhang = marks.split_overhang(spec, [
+        _cell(gr, gc, height) for gr in rows.footprint_cells(r) for gc in cols.footprint_cells(c)])
     context = {
         "height": height, "width": width,
         "colours": {role: _rgb(getattr(spec.theme, role))
@@ -88,16 +89,24 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
         "out_h": out_h, "out_w": out_w,
         "current": _cell(r, c, out_h),
         "lift": height + 1,
-        "out_x": width + 1,
+        # cells a ceil_mode window reaches past the edge keep the output clear
+        "out_x": width + cols.overhang + 1,
         "out_y": (height - out_h) // 2,
+        "bottom": -rows.overhang,
+        "overhang": [(marks.OVERHANG_FILL, overhang)] if overhang else [],
         "labels": spec.labels,
         # Transposed figures with labels tell inserted zeros from padding.
         "legend": spec.labels and spec.transposed,
+        "legend_entries": marks.legend_entries(spec),
+        **marks.marked_cells(spec),
     }
+    padding_rows, padding_cols = set(rows.padding), set(cols.padding)
     if values is not None:
-        context["grid_values"] = [
-            (cell["x"], cell["y"], str(values.grid[0, cell["row"], cell["col"]]))
-            for cell in cells]
+        shown = ((cell, marks.shown_value(
+            spec, cell["row"] in padding_rows or cell["col"] in padding_cols,
+            values.grid[0, cell["row"], cell["col"]])) for cell in cells)
+        context["grid_values"] = [(cell["x"], cell["y"], text)
+                                  for cell, text in shown if text is not None]
         context["weights"] = []
         if values.shown_kernel is not None:
             context["weights"] = [
@@ -152,4 +161,5 @@ def render_document(spec: FigureSpec, steps: Iterable[int], values=None) -> str:
     """A standalone document with one page per step."""
     pictures = [render_step(spec, step, values) for step in steps]
     return environment().get_template(DOCUMENT_TEMPLATE).render(
-        static=render_static(spec, values), pictures=pictures)
+        static=render_static(spec, values), pictures=pictures,
+        patterns=marks.uses_patterns(spec))

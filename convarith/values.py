@@ -71,11 +71,23 @@ def seeded_input_and_kernel(spec: FigureSpec) -> tuple[np.ndarray, np.ndarray]:
 
 
 def drawn_grid(spec: FigureSpec, x: np.ndarray) -> np.ndarray:
-    """Place each channel's input units on the drawn grid; every other cell is zero."""
+    """Each channel's drawn input: the units, padding as its mode fills it
+    (a copy of some input cell), and zero in every other cell."""
     rows, cols = spec.layouts
-    grid = np.zeros((x.shape[0], rows.extent, cols.extent), dtype=np.int64)
-    grid[np.ix_(range(x.shape[0]), rows.units, cols.units)] = x
+    row_src = np.array([-1 if s is None else s for s in rows.sources])
+    col_src = np.array([-1 if s is None else s for s in cols.sources])
+    grid = x[:, np.maximum(row_src, 0)][:, :, np.maximum(col_src, 0)]
+    grid[:, row_src < 0, :] = 0
+    grid[:, :, col_src < 0] = 0
     return grid
+
+
+def with_overhang(spec: FigureSpec, cells: np.ndarray) -> np.ndarray:
+    """`cells` (..., H, W) extended by zeros/False past the bottom/right edge,
+    where a ceil_mode window hangs over."""
+    rows, cols = spec.layouts
+    widths = [(0, 0)] * (cells.ndim - 2) + [(0, rows.overhang), (0, cols.overhang)]
+    return np.pad(cells, widths)
 
 
 def unit_mask(spec: FigureSpec) -> np.ndarray:
@@ -125,13 +137,19 @@ def compute(spec: FigureSpec) -> NumericalValues:
         out = partial.sum(axis=1)
         return NumericalValues(input=x, kernel=w, grid=grid, shown_kernel=shown,
                                partial=partial, output=out)
-    for r, c, rr, cc, window in windows(spec, grid):
+    # Cells past the padded input (a ceil_mode overhang) never count.
+    padded = with_overhang(spec, np.ones(grid.shape[1:], dtype=bool))
+    mask = with_overhang(spec, mask)
+    for r, c, rr, cc, window in windows(spec, with_overhang(spec, grid)):
+        inside = mask[np.ix_(rr, cc)]
         for channel in range(spec.in_channels):
             if spec.mode == "average":
-                out[channel, r, c] = float(window[channel].mean())
+                # PyTorch's divisor: the window's cells in the padded input, or
+                # its input cells only without count_include_pad
+                counted = padded[np.ix_(rr, cc)] if spec.count_include_pad else inside
+                out[channel, r, c] = float(window[channel].sum()) / int(counted.sum())
             else:  # max ignores padding, as if it were -inf (PyTorch's rule);
                 # a dilated window that reads only padding gives -inf, as in PyTorch
-                inside = mask[np.ix_(rr, cc)]
                 out[channel, r, c] = (float(window[channel][inside].max())
                                       if inside.any() else -np.inf)
     return NumericalValues(input=x, kernel=None, grid=grid, shown_kernel=None,

@@ -47,6 +47,27 @@ def count_windows(i: int, k: int, s: int = 1, p: int = 0, d: int = 1) -> int:
     return count
 
 
+def pooling_windows(i: int, k: int, s: int = 1, p: int = 0, d: int = 1,
+                    ceil_mode: bool = False) -> int:
+    """Number of pooling windows: PyTorch's documented formula, where
+    ceil_mode adds s - 1 before dividing and a window that would start in the
+    right padding (or beyond) is dropped."""
+    if not ceil_mode:
+        return count_windows(i, k, s, p, d)
+    o = (i + 2 * p - d * (k - 1) - 1 + (s - 1)) // s + 1
+    if (o - 1) * s >= i + p:
+        o -= 1
+    return o
+
+
+def same_pads(i: int, k: int, s: int = 1, d: int = 1) -> Tuple[int, int]:
+    """TensorFlow's SAME (PyTorch's "same" for s = 1): output ceil(i/s), the
+    odd padding cell after."""
+    out = -(-i // s)
+    total = max((out - 1) * s + k_eff(k, d) - i, 0)
+    return total // 2, total - total // 2
+
+
 def transposed_size_by_scatter(i: int, k: int, s: int = 1, p: int = 0, d: int = 1,
                                a: int = 0) -> int:
     """Output size of a transposed convolution, found by scattering.
@@ -61,6 +82,18 @@ def transposed_size_by_scatter(i: int, k: int, s: int = 1, p: int = 0, d: int = 
 
 # ---------------------------------------------------------------------------
 # Padding helper
+
+
+#: torch.nn.functional.pad's mode names -> numpy.pad's
+NUMPY_PAD_MODES = {"constant": "constant", "zeros": "constant", "reflect": "reflect",
+                   "replicate": "edge", "circular": "wrap"}
+
+
+def pad_like_torch(x: np.ndarray, pad: Sequence[int], mode: str) -> np.ndarray:
+    """torch.nn.functional.pad(x, [left, right, top, bottom], mode) with numpy.pad."""
+    left, right, top, bottom = pad
+    return np.pad(np.asarray(x, dtype=np.float64), ((top, bottom), (left, right)),
+                  mode=NUMPY_PAD_MODES[mode])
 
 
 def pad2d(x: np.ndarray, padding: IntPair, value: float = 0.0) -> np.ndarray:
@@ -101,22 +134,52 @@ def conv2d(x: np.ndarray, w: np.ndarray, stride: IntPair = 1, padding: IntPair =
                           lambda taps: float((taps * w).sum()))
 
 
+def _pool(x: np.ndarray, kernel_size: IntPair, stride: IntPair, padding: IntPair,
+          dilation: IntPair, ceil_mode: bool, reduce) -> np.ndarray:
+    """reduce(taps, in_input, in_padded) for every window; taps past the
+    input read as 0 and are flagged, so padding and overhang can be told apart."""
+    x = np.asarray(x, dtype=np.float64)
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (pair(v) for v in (kernel_size, stride,
+                                                                padding, dilation))
+    ih, iw = x.shape
+    oh = pooling_windows(ih, kh, sh, ph, dh, ceil_mode)
+    ow = pooling_windows(iw, kw, sw, pw, dw, ceil_mode)
+    out = np.zeros((oh, ow), dtype=np.float64)
+    for r in range(oh):
+        for c in range(ow):
+            taps, in_input, in_padded = [], [], []
+            for m in range(kh):
+                for n in range(kw):
+                    y, z = r * sh - ph + m * dh, c * sw - pw + n * dw
+                    inside = 0 <= y < ih and 0 <= z < iw
+                    taps.append(x[y, z] if inside else 0.0)
+                    in_input.append(inside)
+                    in_padded.append(-ph <= y < ih + ph and -pw <= z < iw + pw)
+            out[r, c] = reduce(np.array(taps), np.array(in_input), np.array(in_padded))
+    return out
+
+
 def avg_pool2d(x: np.ndarray, kernel_size: IntPair, stride: IntPair = None,
-               padding: IntPair = 0) -> np.ndarray:
-    """Mean of the window with padded zeros counted (count_include_pad=True)."""
-    kh, kw = pair(kernel_size)
-    stride = (kh, kw) if stride is None else stride
-    return _window_reduce(x, (kh, kw), stride, padding, 1, 0.0,
-                          lambda taps: float(taps.sum()) / (kh * kw))
+               padding: IntPair = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> np.ndarray:
+    """Mean of the window.  Padded zeros count when count_include_pad;
+    cells past the padded input (ceil_mode) never do."""
+    stride = kernel_size if stride is None else stride
+
+    def mean(taps, in_input, in_padded):
+        counted = in_padded if count_include_pad else in_input
+        return float(taps[in_input].sum()) / int(counted.sum())
+    return _pool(x, kernel_size, stride, padding, 1, ceil_mode, mean)
 
 
 def max_pool2d(x: np.ndarray, kernel_size: IntPair, stride: IntPair = None,
-               padding: IntPair = 0, dilation: IntPair = 1) -> np.ndarray:
-    """Maximum of the taps, with padding counting as -inf."""
-    kh, kw = pair(kernel_size)
-    stride = (kh, kw) if stride is None else stride
-    return _window_reduce(x, (kh, kw), stride, padding, dilation, -math.inf,
-                          lambda taps: float(taps.max()))
+               padding: IntPair = 0, dilation: IntPair = 1,
+               ceil_mode: bool = False) -> np.ndarray:
+    """Maximum of the taps, with padding (and overhang) counting as -inf."""
+    stride = kernel_size if stride is None else stride
+    return _pool(x, kernel_size, stride, padding, dilation, ceil_mode,
+                 lambda taps, in_input, _: float(taps[in_input].max())
+                 if in_input.any() else -math.inf)
 
 
 # ---------------------------------------------------------------------------
@@ -193,9 +256,13 @@ def accepts(op: str, input_size: IntPair, kernel_size: IntPair, stride: IntPair 
     return True
 
 
-def apply(op: str, x: np.ndarray, w: np.ndarray | None, kwargs: dict) -> np.ndarray:
-    """Run the reference for a torch-style call description."""
+def apply(op: str, x: np.ndarray, w: np.ndarray | None, kwargs: dict,
+          pad: Sequence[int] | None = None, pad_mode: str = "constant") -> np.ndarray:
+    """Run the reference for a torch-style call description (with `pad`, the
+    input is first padded as torch.nn.functional.pad does)."""
     kwargs = dict(kwargs)
+    if pad is not None:
+        x = pad_like_torch(x, pad, pad_mode)
     if op == "conv2d":
         return conv2d(x, w, kwargs.get("stride", 1), kwargs.get("padding", 0),
                       kwargs.get("dilation", 1))
@@ -204,10 +271,12 @@ def apply(op: str, x: np.ndarray, w: np.ndarray | None, kwargs: dict) -> np.ndar
                                 kwargs.get("output_padding", 0), kwargs.get("dilation", 1))
     if op == "avg_pool2d":
         return avg_pool2d(x, kwargs["kernel_size"], kwargs.get("stride"),
-                          kwargs.get("padding", 0))
+                          kwargs.get("padding", 0), kwargs.get("ceil_mode", False),
+                          kwargs.get("count_include_pad", True))
     if op == "max_pool2d":
         return max_pool2d(x, kwargs["kernel_size"], kwargs.get("stride"),
-                          kwargs.get("padding", 0), kwargs.get("dilation", 1))
+                          kwargs.get("padding", 0), kwargs.get("dilation", 1),
+                          kwargs.get("ceil_mode", False))
     raise ValueError(op)
 
 

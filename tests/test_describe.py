@@ -274,9 +274,13 @@ class Case:
     def drawn_extent(self, n):
         ax = self.axis(n)
         if self.category in ("transposed", "framework"):
+            # the stretched input with k_eff - 1 - p zeros on each side (plus a
+            # after); a negative count crops the output but is still drawn
             k_eff = ref.k_eff(ax["k"], ax["d"])
             i_t = self.torch_input()[n]
-            return 2 * (k_eff - 1 - ax["p"]) + (i_t - 1) * ax["s"] + 1 + self.output_padding(n)
+            before = k_eff - 1 - ax["p"]
+            after = before + self.output_padding(n)
+            return max(before, 0) + (i_t - 1) * ax["s"] + 1 + max(after, 0)
         return ax["i"] + 2 * ax["p"]
 
     def expected_kwargs(self):
@@ -319,12 +323,7 @@ class Case:
         out = self.output_size()
         if out[0] * out[1] > MAX_STEPS:
             return False
-        if any(self.drawn_extent(n) > MAX_EXTENT for n in range(2)):
-            return False
-        if self.category in ("transposed", "framework"):
-            return all(self.axis(n)["p"] <= ref.k_eff(self.axis(n)["k"], self.axis(n)["d"]) - 1
-                       for n in range(2))
-        return True
+        return all(self.drawn_extent(n) <= MAX_EXTENT for n in range(2))
 
 
 def _flag(rng, value, default=None):
@@ -357,8 +356,8 @@ def draw_case(rng) -> Case:
     elif category == "max":
         p = tuple(int(rng.integers(0, k_eff[n] // 2 + 1)) for n in range(2))
     elif category in ("framework", "transposed"):
-        # mostly within the figure's limit p <= k_eff - 1, sometimes just beyond
-        p = tuple(int(rng.integers(0, k_eff[n] + (2 if rng.random() < 0.1 else 0)))
+        # mostly p <= k_eff - 1, sometimes beyond (a cropped output)
+        p = tuple(int(rng.integers(0, k_eff[n] + (3 if rng.random() < 0.2 else 0)))
                   for n in range(2))
     else:
         p = both(0, 4)
@@ -479,9 +478,11 @@ def test_limits_accept_up_to_and_refuse_beyond():
                                              "-s", "1"]).drawn_size == (100, 100)
     with pytest.raises(ParameterError):
         geometry_spec("arithmetic", "x", ["-i", "99", "-p", "1", "-k", "99"])
-    # transposed padding above k_eff - 1: torch would accept, the figure is refused
-    with pytest.raises(ParameterError):
-        geometry_spec("arithmetic", "x", ["--transposed-input", "5", "-k", "3", "-p", "3"])
+    # transposed padding above k_eff - 1 crops the output: drawn, as torch computes it
+    cropped = geometry_spec("arithmetic", "x", ["--transposed-input", "5", "-k", "3",
+                                                "-p", "3"])
+    assert cropped.output_size == (4 * 1 - 6 + 2 + 1,) * 2 == (1, 1)
+    assert cropped.drawn_size == (5, 5)
 
 
 @pytest.mark.parametrize("argv, expected", [

@@ -244,14 +244,24 @@ def test_direct_layout_footprints(ax):
 @given(direct_axes())
 def test_transposed_of_direct_layout(ax):
     k_eff = ref.k_eff(ax.k, ax.d)
-    if ax.p > k_eff - 1:
-        with pytest.raises(ParameterError):
-            ax.transposed()
-        return
     t = ax.transposed()
     assert t.o == ax.i
     assert t.i == ax.o
     layout = t.layout()
+    if ax.p > k_eff - 1:
+        # cropped: the stretched input is drawn whole, p - (k_eff - 1) cells of it
+        # (plus a fewer at the end) are marked cropped, and the windows cover
+        # exactly what is left
+        crop = ax.p - (k_eff - 1)
+        extra = (ax.i + 2 * ax.p - k_eff) % ax.s
+        assert layout.units[0] == 0
+        assert layout.extent == (ax.o - 1) * ax.s + 1 + max(extra - crop, 0)
+        assert layout.cropped == tuple(range(crop)) + tuple(
+            range(layout.extent - max(crop - extra, 0), layout.extent))
+        covered = {c for j in range(layout.output)
+                   for c in range(layout.footprint_start(j), layout.footprint_start(j) + k_eff)}
+        assert covered == set(range(layout.extent)) - set(layout.cropped)
+        return
     assert layout.extent == ax.i + k_eff - 1
     assert layout.stride == 1
     assert (layout.kernel, layout.dilation) == (ax.k, ax.d)
@@ -302,8 +312,14 @@ def test_transposed_output_is_direct_input(ax):
 def test_transposed_output_padding_and_padding_limits(t):
     with pytest.raises(ParameterError):
         TransposedAxis(i=t.i, k=t.k, s=t.s, p=t.p, d=t.d, a=max(t.s, t.d))
+    # padding beyond k_eff - 1 crops the output, as PyTorch does; no output at all is refused
+    wide = t.i + 2 * ref.k_eff(t.k, t.d)
+    cropped = TransposedAxis(i=wide, k=t.k, s=t.s, p=ref.k_eff(t.k, t.d), d=t.d, a=t.a)
+    assert cropped.o == ref.transposed_size_by_scatter(wide, t.k, t.s, cropped.p, t.d, t.a)
+    assert cropped.layout().offset == 1
+    huge = (t.i - 1) * t.s + t.d * (t.k - 1) + t.a + 1
     with pytest.raises(ParameterError):
-        TransposedAxis(i=t.i + 10, k=t.k, s=t.s, p=ref.k_eff(t.k, t.d), d=t.d, a=t.a)
+        TransposedAxis(i=t.i, k=t.k, s=t.s, p=huge, d=t.d, a=t.a)
 
 
 @PROPERTY
