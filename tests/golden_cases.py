@@ -21,6 +21,17 @@ CASES = [
     # Channel figures: groups with idle planes, and a numerical sum over channels.
     ("grouped_09", lambda: entry("grouped").spec(), 9),
     ("numerical_multichannel_13", lambda: entry("numerical_multichannel").spec(), 13),
+    # beyond symmetric zero padding
+    ("cropped_transposed_04", lambda: entry("cropped_transposed").spec(), 4),
+    ("numerical_max_pooling_ceil_08", lambda: entry("numerical_max_pooling_ceil").spec(), 8),
+    ("numerical_reflect_padding_05", lambda: entry("numerical_reflect_padding").spec(), 5),
+    ("causal_dilated_05", lambda: entry("causal_dilated").spec(), 5),
+    ("same_strided_08", lambda: geometry_spec("arithmetic", "same", ["-i", "6", "-k", "3",
+                                                                    "-s", "2", "-p", "same"]), 8),
+    ("average_not_counting_padding_00",
+     lambda: geometry_spec("numerical", "avg", ["-i", "4", "-k", "3", "-s", "2", "-p", "1",
+                                                "-m", "average", "--ceil-mode",
+                                                "--no-count-include-pad"]), 0),
 ]
 
 

@@ -79,3 +79,45 @@ def test_channel_goldens_show_the_groups_and_the_sum():
                         numerical)
     assert [int(t) for t in line[0].split(" + ")] == partials
     assert sum(partials) == int(line[1])
+
+
+def cells_of(tex: str, style_start: str) -> set:
+    """Cells (x, y) filled by the line that starts with `style_start`."""
+    import re
+    [line] = [l for l in tex.splitlines() if l.startswith(style_start)]
+    return {(int(x), int(y)) for x, y in re.findall(r"\((-?\d+),(-?\d+)\) rectangle", line)}
+
+
+def test_new_golden_files_show_the_geometry():
+    """The padding, cropping and overhang goldens against numbers worked out by hand."""
+    # ConvTranspose2d(k=3, s=2, p=3) on 4x4: stretched 7x7, k_eff - 1 - p = -1, so
+    # a 1-cell border of the stretched input is cropped (7*7 - 5*5 = 24 cells) and
+    # the 3x3 output's step 4 reads the block 1 + (1, 1) from the corner.
+    cropped = (GOLDEN_DIR / "cropped_transposed_04.tex").read_text()
+    assert r"\usetikzlibrary{patterns}" in cropped
+    hatched = cells_of(cropped, r"\fill[white, fill opacity=0.55")
+    assert len(hatched) == 24 and (0, 0) in hatched and (3, 3) not in hatched
+    assert cells_of(cropped, r"\fill[footprint, opacity=0.4] (2,4)") == {
+        (x, y) for x in (2, 3, 4) for y in (2, 3, 4)}
+    assert "(1.6ex,1.6ex); cropped};" in cropped
+    # reflect padding 2 on a 5x5 input: 9x9 drawn, 81 - 25 = 56 tinted cells
+    reflect = (GOLDEN_DIR / "numerical_reflect_padding_05.tex").read_text()
+    assert len(cells_of(reflect, r"\fill[input!35]")) == 56
+    assert "reflect padding};" in reflect
+    # causal, k=2, d=2 on 1x16: 2 cells of padding on the left only; step 5 reads
+    # drawn cells 5 and 7 (inputs 3 and 5) for output 5
+    causal = (GOLDEN_DIR / "causal_dilated_05.tex").read_text()
+    assert r"(0,0) grid (18,1);" in causal
+    assert unit_squares(causal) == 16
+    assert cells_of(causal, r"\fill[footprint, opacity=0.4] (5,0) rectangle ++(1,1) (7") \
+        == {(5, 0), (7, 0)}
+    # ceil_mode max pooling k=3, s=2 on 6x6: 3x3 outputs; the last window starts at
+    # 4 and hangs one cell past the bottom and the right edge (5 hatched cells)
+    ceil = (GOLDEN_DIR / "numerical_max_pooling_ceil_08.tex").read_text()
+    hanging = cells_of(ceil, r"\fill[footprint, fill opacity=0.15")
+    assert hanging == {(6, 1), (6, 0), (4, -1), (5, -1), (6, -1)}
+    # TensorFlow SAME, i=6, k=3, s=2: o = 3, total padding 1, all of it after
+    same = (GOLDEN_DIR / "same_strided_08.tex").read_text()
+    assert r"(0,0) grid (7,7);" in same and unit_squares(same) == 36
+    assert "(0,1) rectangle ++(1,1)" in same and "(0,0) rectangle ++(1,1)" not in \
+        same.split(r"\draw[fill=input")[1].split("\n")[0]
