@@ -31,6 +31,7 @@ import numpy as np
 import pytest
 
 from convarith import layer_arithmetic
+from convarith.catalogue import entry as catalogue_entry
 from convarith.errors import ParameterError
 from convarith.geometry import (
     DirectAxis,
@@ -1122,16 +1123,26 @@ ANIMATIONS = {
 
 def test_included_frames_exist_and_subcaptions_name_their_cell():
     pattern = (r"\\includegraphics\[width=[^\]]*\]\{pdf/([a-z_]+)_(\d{2})\.pdf\} "
-               r"\\caption\{step (\d+), cell \$\((\d+),(\d+)\)\$\}")
+               r"\\caption\{step (\d+), cell \$\((\d+),(\d+)\)\$(?:, output channel (\d+))?\}")
     frames = re.findall(pattern, report_source())
     assert len(frames) == len(re.findall(r"\\includegraphics", report_source()))
     assert len(frames) > 100
-    for name, step, caption_step, row, column in frames:
-        assert name in ANIMATIONS, f"{name} is not an animation the pipeline builds"
-        height, width = ANIMATIONS[name]
+    for name, step, caption_step, row, column, channel in frames:
         assert int(step) == int(caption_step)
-        assert int(step) < height.o * width.o, f"{name} has no step {step}"
-        assert divmod(int(step), width.o) == (int(row), int(column))
+        if name in ANIMATIONS:
+            height, width = ANIMATIONS[name]
+            assert int(step) < height.o * width.o, f"{name} has no step {step}"
+            assert divmod(int(step), width.o) == (int(row), int(column))
+            assert not channel
+            continue
+        # later catalogue entries (channels, padding modes): their own spec
+        # numbers the steps, channel by channel
+        spec = catalogue_entry(name).spec()
+        assert int(step) < spec.steps, f"{name} has no step {step}"
+        assert spec.step_cell(int(step)) == (int(row), int(column))
+        assert (channel != "") == spec.multichannel
+        if channel:
+            assert spec.step_channel(int(step)) == int(channel)
 
 
 # ---------------------------------------------------------------------------
