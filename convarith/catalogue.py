@@ -76,6 +76,16 @@ EXTENDED = [
     Entry("numerical_dilation", "numerical", "-i 7 -k 3 -d 2"),
 ]
 
+#: What PyTorch accepts beyond symmetric zero padding: cropped transposed
+#: convolution, ceil_mode pooling, padding modes and causal padding.
+PADDING_AND_POOLING = [
+    Entry("cropped_transposed", "arithmetic", "--transposed-input 4 -k 3 -s 2 -p 3"),
+    Entry("numerical_max_pooling_ceil", "numerical", "-i 6 -k 3 -s 2 --ceil-mode -m max"),
+    Entry("numerical_reflect_padding", "numerical",
+          "-i 5 -k 3 -s 2 -p 2 --padding-mode reflect"),
+    Entry("causal_dilated", "arithmetic", "-i 1,16 -k 1,2 -d 2 -p causal"),
+]
+
 #: Layers with several channels. For the transposed convention see the
 #: README: channel flags always describe the drawn layer.
 CHANNELS = [
@@ -87,16 +97,6 @@ CHANNELS = [
     Entry("pointwise", "arithmetic", "-i 3 -k 1 --in-channels 3 --out-channels 2"),
     Entry("numerical_depthwise", "numerical",
           "-i 4 -k 3 --in-channels 3 --out-channels 3 --groups 3"),
-]
-
-#: What PyTorch accepts beyond symmetric zero padding: cropped transposed
-#: convolution, ceil_mode pooling, padding modes and causal padding.
-PADDING_AND_POOLING = [
-    Entry("cropped_transposed", "arithmetic", "--transposed-input 4 -k 3 -s 2 -p 3"),
-    Entry("numerical_max_pooling_ceil", "numerical", "-i 6 -k 3 -s 2 --ceil-mode -m max"),
-    Entry("numerical_reflect_padding", "numerical",
-          "-i 5 -k 3 -s 2 -p 2 --padding-mode reflect"),
-    Entry("causal_dilated", "arithmetic", "-i 1,16 -k 1,2 -d 2 -p causal"),
 ]
 
 CATALOGUE = CLASSIC + EXTENDED + CHANNELS + PADDING_AND_POOLING

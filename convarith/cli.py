@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from .errors import ConvArithError, ParameterError
 from .geometry import PADDING_MODES, DirectAxis, TransposedAxis, causal_padding, same_padding
-from .spec import KINDS, MAX_CHANNELS, MODES, FigureSpec
+from .spec import KINDS, MAX_CHANNELS, MODES, FigureSpec, pooling_padding_message
 from .theme import DEFAULT_THEME, parse_theme
 
 AXES = ("height", "width")
@@ -155,10 +155,7 @@ def _axes(args) -> tuple:
                              f"{', '.join(PADDING_MODES)} (as PyTorch's Conv2d).")
     transposed = args.transposed_input is not None or args.transposed
     if args.mode != "convolution" and (named in NAMED_PADDINGS or mode != "zeros"):
-        raise ParameterError(
-            f"{args.mode} pooling takes a whole-number padding on each side, as "
-            "PyTorch's pooling does: no --padding same or causal, and no "
-            "--padding-mode (max pooling pads with -inf, average pooling with 0).")
+        raise ParameterError(pooling_padding_message(args.mode))
     if transposed and (named in NAMED_PADDINGS or mode != "zeros"):
         raise ParameterError(
             "A transposed convolution takes a whole-number zero padding, as PyTorch's "

@@ -65,7 +65,7 @@ def marked_cells(spec: FigureSpec) -> dict:
 
 def split_overhang(spec: FigureSpec, read: list) -> tuple[list, list]:
     """(cells read inside the drawn input, cells past its bottom/right edge)."""
-    rows, cols = spec.layouts
+    cols = spec.layouts[1]
     inside = [(x, y) for x, y in read if x < cols.extent and y >= 0]
     return inside, [(x, y) for x, y in read if x >= cols.extent or y < 0]
 
@@ -74,7 +74,7 @@ def shown_value(spec: FigureSpec, is_padding: bool, value) -> str | None:
     """Text of one input cell: max pooling pads with -inf, and padding that
     average pooling does not count shows nothing."""
     if is_padding and spec.mode == "max":
-        return r"$-\infty$"
+        return r"\tiny$-\infty$"     # smaller, to fit inside its cell
     if is_padding and spec.mode == "average" and not spec.count_include_pad:
         return None
     return str(value)

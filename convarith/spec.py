@@ -44,6 +44,12 @@ def check_name(name: str) -> str:
     return name
 
 
+def pooling_padding_message(mode: str) -> str:
+    return (f"{mode} pooling takes a whole-number padding on each side, as "
+            "PyTorch's pooling does: no --padding same or causal, and no "
+            "--padding-mode (max pooling pads with -inf, average pooling with 0).")
+
+
 def max_steps_limit(override: int | None = None) -> int:
     if override is not None:
         return override
@@ -151,6 +157,8 @@ class FigureSpec:
             raise ParameterError(
                 "--ceil-mode applies to pooling only (-m max or -m average); "
                 "PyTorch's convolutions have no ceil_mode.")
+        if not self.count_include_pad:
+            raise ParameterError("count_include_pad applies to average pooling only.")
 
     def _check_pooling(self):
         if self.transposed:
@@ -171,10 +179,7 @@ class FigureSpec:
                 "count_include_pad applies to average pooling only; max "
                 "pooling never counts padding (it pads with -inf).")
         if self.padding_mode != "zeros" or not all(ax.symmetric for ax in self.axes):
-            raise ParameterError(
-                f"{self.mode} pooling takes a whole-number padding on each side, as "
-                "PyTorch's pooling does: no --padding same or causal, and no "
-                "--padding-mode (max pooling pads with -inf, average pooling with 0).")
+            raise ParameterError(pooling_padding_message(self.mode))
 
     @property
     def padding_mode(self) -> str:

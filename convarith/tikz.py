@@ -100,13 +100,8 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
         "legend_entries": marks.legend_entries(spec),
         **marks.marked_cells(spec),
     }
-    padding_rows, padding_cols = set(rows.padding), set(cols.padding)
     if values is not None:
-        shown = ((cell, marks.shown_value(
-            spec, cell["row"] in padding_rows or cell["col"] in padding_cols,
-            values.grid[0, cell["row"], cell["col"]])) for cell in cells)
-        context["grid_values"] = [(cell["x"], cell["y"], text)
-                                  for cell, text in shown if text is not None]
+        context["grid_values"] = _grid_values(spec, cells, values.grid[0])
         context["weights"] = []
         if values.shown_kernel is not None:
             context["weights"] = [
@@ -121,6 +116,16 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
     return context
 
 
+def _grid_values(spec: FigureSpec, cells, grid) -> list:
+    """(x, y, text) of every input cell of one channel that shows a value."""
+    rows, cols = spec.layouts
+    padding_rows, padding_cols = set(rows.padding), set(cols.padding)
+    texts = ((cell, marks.shown_value(
+        spec, cell["row"] in padding_rows or cell["col"] in padding_cols,
+        grid[cell["row"], cell["col"]])) for cell in cells)
+    return [(cell["x"], cell["y"], text) for cell, text in texts if text is not None]
+
+
 def _channel_context(spec: FigureSpec, step: int, height: int, width: int, cells,
                      values) -> dict:
     """The planes of a channel figure, and per channel the values they show."""
@@ -128,11 +133,12 @@ def _channel_context(spec: FigureSpec, step: int, height: int, width: int, cells
     from .planes import arithmetic_planes, numerical_planes
     if values is None:
         return arithmetic_planes(spec, step, height, width)
-    context = numerical_planes(spec, step, height, width, values)
+    # a ceil_mode overhang takes room below and to the right of each plane
+    rows, cols = spec.layouts
+    context = numerical_planes(spec, step, height + rows.overhang, width + cols.overhang,
+                               values)
     out_h, out_w = spec.output_size
-    context["grid_values"] = [
-        [(cell["x"], cell["y"], str(grid[cell["row"], cell["col"]])) for cell in cells]
-        for grid in values.grid]
+    context["grid_values"] = [_grid_values(spec, cells, grid) for grid in values.grid]
     # Sums over several channels outgrow a cell with a decimal: whole
     # numbers are shown as such, averages keep one decimal.
     decimals = 1 if spec.mode == "average" else 0

@@ -319,9 +319,12 @@ def conv_transpose2d_channels(x: np.ndarray, w: np.ndarray, groups: int = 1,
     return np.stack(outputs)
 
 
-def apply_channels(op: str, x: np.ndarray, w: np.ndarray | None, kwargs: dict) -> np.ndarray:
+def apply_channels(op: str, x: np.ndarray, w: np.ndarray | None, kwargs: dict,
+                   pad: Sequence[int] | None = None, pad_mode: str = "constant") -> np.ndarray:
     """Like `apply`, for (C, h, w) inputs; pooling works on each channel alone."""
     kwargs = dict(kwargs)
+    if pad is not None:
+        x = np.stack([pad_like_torch(channel, pad, pad_mode) for channel in x])
     groups = kwargs.pop("groups", 1)
     if op == "conv2d":
         return conv2d_channels(x, w, groups, **kwargs)

@@ -315,6 +315,10 @@ CASES = [
        r"max pooling", r"--transposed"),
     an("animate-output-size-inconsistent", "x -i 5 -o 9 -k 3", r"--output-size 9",
        r"output size of 3"),
+    an("animate-padding-mode-unknown", "x -i 5 -k 3 -p 1 --padding-mode wrap",
+       r"--padding-mode", r"'wrap'"),
+    an("animate-causal-on-2d", "x -i 4,8 -k 1,2 -p causal", r"1-D figures",
+       r"input height is 4"),
     # channels and groups
     pf("groups-not-dividing", "arithmetic x 0 -i 5 -k 3 --in-channels 4 --out-channels 2 "
        "--groups 3", r"--groups 3", r"divide both channel counts", r"--in-channels is 4"),
@@ -345,10 +349,6 @@ CASES = [
        "--groups 2", r"--groups 2", r"divide"),
     an("animate-channels-above-limit", "x --type numerical -i 5 -k 3 --in-channels 9",
        r"--in-channels is 9", r"limit of 4"),
-    an("animate-padding-mode-unknown", "x -i 5 -k 3 -p 1 --padding-mode wrap",
-       r"--padding-mode", r"'wrap'"),
-    an("animate-causal-on-2d", "x -i 4,8 -k 1,2 -p causal", r"1-D figures",
-       r"input height is 4"),
     an("animate-theme-malformed", ["x", "-i", "5", "-k", "3", "--theme", "input=#ggg000"],
        r"'#ggg000' is not a colour"),
 ]

@@ -70,6 +70,14 @@ def channel_extent_cm(spec) -> tuple[float, float]:
     return (right + 1) * SCALE_CM, (tallest + 0.5 + below) * SCALE_CM
 
 
+def overhang(ax) -> int:
+    """Cells past the padded input that a ceil_mode pooling's last window reaches."""
+    k_eff = (ax.k - 1) * ax.d + 1
+    if not getattr(ax, "ceil_mode", False):
+        return 0
+    return max(0, (ax.o - 1) * ax.s + k_eff - (ax.i + 2 * ax.p))
+
+
 def predicted_size(spec) -> tuple[int, int]:
     rows, cols = spec.drawn_size
     out_h, out_w = spec.output_size
@@ -79,15 +87,20 @@ def predicted_size(spec) -> tuple[int, int]:
         below = oblique(rectangle(cols, rows))
         above = oblique(rectangle(out_w, out_h))
         above[:, 1] += rows + 1                              # lifted, in cells
-        above[:, 0] -= 5 * CM_PER_PT / SCALE_CM              # nudged 5 pt left
+        # nudged 5 pt left in the picture's own units (1 cell = 1 cm), which
+        # its scale of 0.5 halves on the page
+        above[:, 0] -= 5 * CM_PER_PT
         corners = np.vstack([below, above])
         width_cm = np.ptp(corners[:, 0]) * SCALE_CM + LINE_CM
         height_cm = np.ptp(corners[:, 1]) * SCALE_CM + LINE_CM
     else:
         # Flat maps side by side, output (drawn input + 1) cells to the right,
-        # with half a cell of margin all round.
-        width_cm = (cols + 1 + out_w + 1) * SCALE_CM
-        height_cm = (max(rows, out_h) + 1) * SCALE_CM
+        # with half a cell of margin all round.  A ceil_mode window hanging
+        # over the bottom/right edge (README) adds its cells on those sides,
+        # and the output moves right by as many.
+        hang_h, hang_w = (overhang(ax) for ax in spec.axes)
+        width_cm = (cols + hang_w + 1 + out_w + 1) * SCALE_CM
+        height_cm = (max(rows, out_h) + hang_h + 1) * SCALE_CM
     to_px = DPI / 2.54
     # poppler rounds the page size up to whole pixels
     return (math.ceil((width_cm + BORDER_CM) * to_px), math.ceil((height_cm + BORDER_CM) * to_px))

@@ -83,6 +83,25 @@ EXTRA = {
     # -i 7 -k 3 -d 2: k_eff 5, o = 3 on 7 cells
     "numerical_dilation": ("numerical", "convolution", False,
                            dict(i=(7, 7), k=(3, 3), s=(1, 1), p=(0, 0), d=(2, 2)), (3, 3), (7, 7)),
+    # --transposed-input 4 -k 3 -s 2 -p 3: 3*2 - 6 + 2 + 1 = 3; stretched 3*2+1 = 7
+    # with k_eff - 1 - p = -1 zeros: nothing added, one cell cropped on each side
+    "cropped_transposed": ("arithmetic", "convolution", True,
+                           dict(i=(4, 4), k=(3, 3), s=(2, 2), p=(3, 3), d=(1, 1), a=(0, 0)),
+                           (3, 3), (7, 7)),
+    # -i 6 -k 3 -s 2 --ceil-mode: ceil((6-3)/2) + 1 = 3 (the last window starts at
+    # 4 < 6, inside the input); floor mode would give 2
+    "numerical_max_pooling_ceil": ("numerical", "max", False,
+                                   dict(i=(6, 6), k=(3, 3), s=(2, 2), p=(0, 0), d=(1, 1),
+                                        ceil_mode=(True, True)), (3, 3), (6, 6)),
+    # -i 5 -k 3 -s 2 -p 2 reflect: (5 + 4 - 3)//2 + 1 = 4 on 9 cells
+    "numerical_reflect_padding": ("numerical", "convolution", False,
+                                  dict(i=(5, 5), k=(3, 3), s=(2, 2), p=(2, 2), d=(1, 1),
+                                       padding_mode=("reflect", "reflect")), (4, 4), (9, 9)),
+    # -i 1,16 -k 1,2 -d 2 -p causal: d(k-1) = 0 above, 2 on the left, none after;
+    # width (16 + 2 - 3) + 1 = 16 on 18 cells
+    "causal_dilated": ("arithmetic", "convolution", False,
+                       dict(i=(1, 16), k=(1, 2), s=(1, 1), p=(0, 2), pad_after=(0, 0),
+                            d=(2, 2)), (1, 16), (1, 18)),
 }
 
 
@@ -356,3 +375,51 @@ def test_wrong_output_size_is_refused():
     with pytest.raises(ParameterError):
         geometry_spec("arithmetic", "x", ["-i", "5", "-o", "4", "-k", "3"])
     assert geometry_spec("arithmetic", "x", ["-i", "5", "-o", "3", "-k", "3"]).steps == 9
+
+
+NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+@PROPERTY
+@given(st.integers(1, 9), st.integers(1, 4), st.integers(1, 3), st.integers(1, 3),
+       st.integers(0, 9), st.integers(0, 9), st.sampled_from(sorted(NUMPY_MODES)))
+def test_padded_cells_show_what_numpy_pad_puts_there(i, k, s, d, before, after, mode):
+    """Asymmetric padding in every mode: each drawn cell's source is the input
+    index numpy.pad copies there, units sit between the two paddings."""
+    import numpy as np
+    # PyTorch: reflect below the input size, circular up to it, replicate any
+    limit = {"reflect": i - 1, "circular": i, "replicate": before + after}[mode]
+    if max(before, after) > limit or i + before + after < ref.k_eff(k, d):
+        with pytest.raises(ParameterError):
+            DirectAxis(i, k, s, before, d, p_after=after, padding_mode=mode)
+        return
+    layout = DirectAxis(i, k, s, before, d, p_after=after, padding_mode=mode).layout()
+    expected = np.pad(np.arange(i), (before, after), mode=NUMPY_MODES[mode])
+    assert list(layout.sources) == expected.tolist()
+    assert layout.padding_before == tuple(range(before))
+    assert layout.units == tuple(range(before, before + i))
+    assert layout.padding_after == tuple(range(before + i, before + i + after))
+    zeros = DirectAxis(i, k, s, before, d, p_after=after).layout()
+    assert [c for c, source in enumerate(zeros.sources) if source is None] \
+        == list(zeros.padding)
+
+
+@PROPERTY
+@given(st.integers(1, 12), st.integers(1, 5), st.integers(1, 4), st.integers(1, 3),
+       st.integers(0, 2))
+def test_ceil_mode_windows_start_inside_and_count_as_pytorch_documents(i, k, s, d, p):
+    if p > k // 2:
+        return
+    try:
+        ax = DirectAxis(i, k, s, p, d, ceil_mode=True)
+    except ParameterError:
+        assert ref.pooling_windows(i, k, s, p, d, ceil_mode=True) < 1
+        return
+    layout = ax.layout()
+    assert layout.output == ref.pooling_windows(i, k, s, p, d, ceil_mode=True)
+    assert layout.output >= ref.count_windows(i, k, s, p, d)
+    # every window starts inside the input or its left padding...
+    assert all(layout.footprint_start(j) < i + p for j in range(layout.output))
+    # ...and the overhang is how far the last one reaches past the padded input
+    last = layout.footprint_start(layout.output - 1) + ref.k_eff(k, d)
+    assert layout.overhang == max(0, last - (i + 2 * p))

@@ -59,28 +59,6 @@ def test_golden_files_show_the_geometry():
     assert unit_squares(odd) == 9                # 3x3 units
 
 
-def test_channel_goldens_show_the_groups_and_the_sum():
-    """Tie the channel goldens to what they must show, not to themselves."""
-    import re
-    grouped = (GOLDEN_DIR / "grouped_09.tex").read_text()
-    # 4 input planes 4x4 stacked in depth one cell apart; step 9 of 2x2 outputs
-    # is output channel 2, in group 1: inputs 2 and 3 feed it, 0 and 1 idle.
-    for depth in (0, 5, 10, 15):
-        assert f"shift={{(0,{depth})}}]" in grouped
-    lines = re.findall(r"\\draw \(in(\d)-tl\) -- \(out-tl\)", grouped)
-    assert lines == ["2", "3"]
-    idle = grouped.count(r"\fill[white, opacity=0.75, overlay]")
-    assert idle == 2 + 2              # input planes 0, 1 and output planes 0, 1
-    numerical = (GOLDEN_DIR / "numerical_multichannel_13.tex").read_text()
-    # step 13 of 3x3 outputs is output channel 1, cell (1, 1)
-    partials = [int(v) for v in re.findall(r"\\to p_\{\d\} = (\d+)", numerical)]
-    assert len(partials) == 3
-    [line] = re.findall(r"output channel 1: \$p_\{0\} \+ p_\{1\} \+ p_\{2\} = (.*) = (\d+)\$",
-                        numerical)
-    assert [int(t) for t in line[0].split(" + ")] == partials
-    assert sum(partials) == int(line[1])
-
-
 def cells_of(tex: str, style_start: str) -> set:
     """Cells (x, y) filled by the line that starts with `style_start`."""
     import re
@@ -121,3 +99,25 @@ def test_new_golden_files_show_the_geometry():
     assert r"(0,0) grid (7,7);" in same and unit_squares(same) == 36
     assert "(0,1) rectangle ++(1,1)" in same and "(0,0) rectangle ++(1,1)" not in \
         same.split(r"\draw[fill=input")[1].split("\n")[0]
+
+
+def test_channel_goldens_show_the_groups_and_the_sum():
+    """Tie the channel goldens to what they must show, not to themselves."""
+    import re
+    grouped = (GOLDEN_DIR / "grouped_09.tex").read_text()
+    # 4 input planes 4x4 stacked in depth one cell apart; step 9 of 2x2 outputs
+    # is output channel 2, in group 1: inputs 2 and 3 feed it, 0 and 1 idle.
+    for depth in (0, 5, 10, 15):
+        assert f"shift={{(0,{depth})}}]" in grouped
+    lines = re.findall(r"\\draw \(in(\d)-tl\) -- \(out-tl\)", grouped)
+    assert lines == ["2", "3"]
+    idle = grouped.count(r"\fill[white, opacity=0.75, overlay]")
+    assert idle == 2 + 2              # input planes 0, 1 and output planes 0, 1
+    numerical = (GOLDEN_DIR / "numerical_multichannel_13.tex").read_text()
+    # step 13 of 3x3 outputs is output channel 1, cell (1, 1)
+    partials = [int(v) for v in re.findall(r"\\to p_\{\d\} = (\d+)", numerical)]
+    assert len(partials) == 3
+    [line] = re.findall(r"output channel 1: \$p_\{0\} \+ p_\{1\} \+ p_\{2\} = (.*) = (\d+)\$",
+                        numerical)
+    assert [int(t) for t in line[0].split(" + ")] == partials
+    assert sum(partials) == int(line[1])
