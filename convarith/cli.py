@@ -90,9 +90,10 @@ def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
                         "smaller than the stride or the dilation (needs "
                         "--transposed-input)")
     c = parser.add_argument_group(
-        "channels (named as in PyTorch; for a --transposed figure they describe the "
-        "drawn ConvTranspose2d(in_channels, out_channels, groups), although -i/-o "
-        "keep the direct-convolution convention)")
+        "channels (named as in PyTorch)",
+        "They always describe the drawn layer: for a --transposed figure, the "
+        "ConvTranspose2d(in_channels, out_channels, groups=G) that is drawn, "
+        "although -i/-o keep the direct-convolution convention.")
     c.add_argument("--in-channels", metavar="C", default=None,
                    help=f"input channels (default 1, at most {MAX_CHANNELS}); pooling "
                         "works on each channel on its own and takes only this one")

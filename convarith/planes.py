@@ -80,9 +80,10 @@ def _output_group(spec: FigureSpec, channel: int) -> range:
     return range(first, first + size)
 
 
-def _planes(count: int, active: range, offsets: list[int]) -> list[dict]:
-    return [{"channel": c, "offset": offsets[c], "active": c in active}
-            for c in range(count)]
+def _planes(count: int, active: range, offsets: list, current: int = -1) -> list[dict]:
+    """Plane dicts for the templates; `current` is the output channel computed."""
+    return [{"channel": c, "offset": offsets[c], "active": c in active,
+             "current": c == current} for c in range(count)]
 
 
 def arithmetic_planes(spec: FigureSpec, step: int, height: int, width: int) -> dict:
@@ -98,9 +99,7 @@ def arithmetic_planes(spec: FigureSpec, step: int, height: int, width: int) -> d
     in_planes = _planes(spec.in_channels, spec.group_inputs(channel),
                         [c * pitch for c in range(spec.in_channels)])
     out_planes = _planes(spec.out_channels, _output_group(spec, channel),
-                         [c * pitch + centre[1] for c in range(spec.out_channels)])
-    for plane in out_planes:
-        plane["current"] = plane["channel"] == channel
+                         [c * pitch + centre[1] for c in range(spec.out_channels)], channel)
     return {"in_planes": in_planes, "out_planes": out_planes, "in_depth": in_depth,
             "out_shift": centre[0],
             "lift": lift_above((width, in_depth), (out_w, out_depth), centre, gap=2)}
@@ -123,9 +122,7 @@ def numerical_planes(spec: FigureSpec, step: int, height: int, width: int,
                          for c in range(spec.in_channels)])
     out_planes = _planes(spec.out_channels, _output_group(spec, channel),
                          [out_top - out_h - c * (out_h + COLUMN_GAP)
-                          for c in range(spec.out_channels)])
-    for plane in out_planes:
-        plane["current"] = plane["channel"] == channel
+                          for c in range(spec.out_channels)], channel)
     kh, kw = spec.axes[0].k, spec.axes[1].k
     has_slices = values.shown_kernel is not None
     slice_x = width + SLICE_MARGIN
