@@ -39,6 +39,7 @@ REPORT_AUX := $(addprefix $(REPORT_JOB).,aux bbl blg fdb_latexmk fls log out toc
 REPORT_LATEXMK = $(LATEXMK) -norc -pdf -interaction=nonstopmode -halt-on-error \
   -file-line-error -jobname=$(REPORT_JOB) \
   -pdflatex="$(PDFLATEX) %O -no-shell-escape %S" $(REPORT).tex
+REPORT_CHAPTERS := $(sort $(wildcard chapters/*.tex))
 
 .PHONY: report all_animations setup test lint check-figures bench clean distclean help
 
@@ -69,8 +70,9 @@ $(LINT_STAMP): $(SETUP_STAMP)
 
 setup: $(TEST_STAMP)
 
-# The report includes frames from pdf/, so it depends on them.
-$(REPORT).pdf: $(REPORT).tex bibliography.bib $(ALL_PDF) | $(SETUP_STAMP)
+# The report inputs its chapter files and includes frames from pdf/, so it
+# depends on them.
+$(REPORT).pdf: $(REPORT).tex $(REPORT_CHAPTERS) bibliography.bib $(ALL_PDF) | $(SETUP_STAMP)
 	@# A killed run can leave the job's files cut short: start afresh then.
 	$(REPORT_LATEXMK) || { rm -f $(REPORT_AUX) $(REPORT_JOB).pdf; $(REPORT_LATEXMK) -g; }
 	$(Q)$(PYTHON) -m convarith.report_check $(REPORT_JOB).pdf || \

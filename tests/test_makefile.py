@@ -101,3 +101,12 @@ def test_report_rebuilds_when_a_frame_it_shows_changes(built):
     assert "latexmk" not in dry_run("conv_arithmetic.pdf")
     plan = dry_run("-W", "pdf/padding_strides_00.pdf", "conv_arithmetic.pdf")
     assert "latexmk" in plan
+
+
+@pytest.mark.integration
+def test_report_rebuilds_when_any_chapter_file_changes(built):
+    chapters = sorted((ROOT / "chapters").glob("*.tex"))
+    assert chapters
+    for chapter in chapters:
+        plan = dry_run("-W", str(chapter.relative_to(ROOT)), "conv_arithmetic.pdf")
+        assert "latexmk" in plan, f"changing {chapter.name} does not rebuild the report"

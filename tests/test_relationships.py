@@ -2,7 +2,8 @@
 
 Three links are tested here:
 
-* every ``relationship`` box of ``conv_arithmetic.tex`` has a registered
+* every ``relationship`` box of the report (``conv_arithmetic.tex`` and the
+  chapter files it inputs) has a registered
   check, its equations are read from the box as typeset, translated from TeX
   to Python and evaluated against ``convarith.geometry``;
 * ``convarith.geometry`` itself is compared with brute force: counting the
@@ -29,6 +30,8 @@ from typing import Callable
 import numpy as np
 import pytest
 
+from convarith import layer_arithmetic
+from convarith.catalogue import entry as catalogue_entry
 from convarith.errors import ParameterError
 from convarith.geometry import (
     DirectAxis,
@@ -40,7 +43,8 @@ from convarith.geometry import (
     transposed_output_size,
 )
 
-REPORT = Path(__file__).resolve().parent.parent / "conv_arithmetic.tex"
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "conv_arithmetic.tex"
 
 
 # ---------------------------------------------------------------------------
@@ -52,12 +56,40 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def without_comments(text: str) -> str:
+    return re.sub(r"(?<!\\)%.*", "", text)
+
+
+def expand_inputs(path: Path) -> str:
+    """The text of a TeX file with every ``\\input{...}`` replaced, recursively,
+    by the file it names (relative to the report's directory)."""
+    text = without_comments(path.read_text(encoding="utf-8"))
+
+    def included(match: re.Match) -> str:
+        name = match.group(1)
+        target = ROOT / (name if name.endswith(".tex") else name + ".tex")
+        assert target.exists(), f"{path.name} inputs {name}, which does not exist"
+        return expand_inputs(target)
+
+    return re.sub(r"\\input\{([^}]*)\}", included, text)
+
+
 @functools.lru_cache(maxsize=None)
 def report_source() -> str:
-    """The report without its comments, whitespace collapsed."""
-    text = REPORT.read_text(encoding="utf-8")
-    text = re.sub(r"(?<!\\)%.*", "", text)
-    return normalise(text)
+    """The whole report (chapter files included) without comments, whitespace collapsed."""
+    return normalise(expand_inputs(REPORT))
+
+
+def test_report_source_includes_every_chapter_file():
+    chapters = sorted((ROOT / "chapters").glob("*.tex"))
+    assert chapters, "the report has no chapter files"
+    source = report_source()
+    assert "\\input" not in source
+    for chapter in chapters:
+        sections = re.findall(r"\\section\{[^}]*\}", without_comments(chapter.read_text()))
+        assert sections, f"{chapter.name} has no section"
+        for section in sections:
+            assert section in source, f"{chapter.name} is not part of the report"
 
 
 def relationship_boxes() -> list[tuple[str, str]]:
@@ -163,6 +195,9 @@ def tex_to_python(tex: str, name: Callable[[str], str]) -> str:
         elif char in "+-*/,":
             tokens.append(("op", char))
             n += 1
+        elif char == "^":
+            tokens.append(("op", "**"))
+            n += 1
         elif char == "(":
             tokens.append(("open", "("))
             n += 1
@@ -209,6 +244,8 @@ def test_translator_reads_the_notation_of_the_report():
     assert evaluate(r"(k - 1)(d - 1)", {"k": 3, "d": 4}) == 6
     assert evaluate(r"\max\bigl((\lceil 7/2 \rceil - 1)\cdot 2 + 4 - 7,\ 0\bigr)") == 3
     assert evaluate(r"(i + 2p - k) \bmod s", {"i": 6, "p": 1, "k": 3, "s": 2}) == 1
+    assert evaluate(r"C / r^2", {"C": 48, "r": 4}) == 3
+    assert evaluate(r"\left\lceil \frac{(j + 1) i}{o} \right\rceil", {"j": 0, "i": 10, "o": 4}) == 3
     assert evaluate(r"r_{l-1} + (k_{\mathrm{eff},l} - 1)\, j_{l-1}",
                     {"r_{l-1}": 5, r"k_{\mathrm{eff},l}": 3, "j_{l-1}": 2}) == 9
     with pytest.raises(KeyError):
@@ -663,6 +700,138 @@ def _check_r20(box):
         assert (r, j) == receptive_field(layers) == dependency_span(layers)
 
 
+def _channel_cases():
+    for n_in, n_out, g in itertools.product((1, 2, 3, 4, 6, 8), (1, 2, 4, 6, 12), (1, 2, 3, 4)):
+        if n_in % g == 0 and n_out % g == 0:
+            yield n_in, n_out, g
+
+
+def _count_products(n_in, n_out, g, k, o) -> int:
+    """Multiply-accumulates of a grouped convolution, one output channel,
+    cell and input channel of its group at a time."""
+    count = 0
+    for out_channel in range(n_out):
+        group = out_channel // (n_out // g)
+        readable = range(group * n_in // g, (group + 1) * n_in // g)
+        count += o[0] * o[1] * len(readable) * k[0] * k[1]
+    return count
+
+
+def _check_r21(box):
+    for n_in, n_out, g in _channel_cases():
+        k = (RNG.randint(1, 5), RNG.randint(1, 5))
+        o = (RNG.randint(1, 9), RNG.randint(1, 9))
+        values = {"n_{\\mathrm{in}}": n_in, "n_{\\mathrm{out}}": n_out, "g": g,
+                  "k_h": k[0], "k_w": k[1], "o_h": o[0], "o_w": o[1]}
+        shape = layer_arithmetic.weight_shape("pytorch", n_in, n_out, k, g)
+        assert box.value(0, values) == layer_arithmetic.parameter_count(n_in, n_out, k, g) \
+            == int(np.prod(shape)) + n_out
+        assert box.value(1, values) == layer_arithmetic.multiply_accumulates(
+            n_in, n_out, k, o, g) == _count_products(n_in, n_out, g, k, o)
+
+
+def _check_r22(box):
+    for n_in, n_out, kh, kw in itertools.product((1, 3, 8, 32), (1, 5, 16, 64), (1, 3, 5), (1, 3)):
+        o = (RNG.randint(1, 9), RNG.randint(1, 9))
+        values = {"n_{\\mathrm{in}}": n_in, "n_{\\mathrm{out}}": n_out,
+                  "k_h": kh, "k_w": kw, "o_h": o[0], "o_w": o[1]}
+        depthwise = layer_arithmetic.multiply_accumulates(n_in, n_in, (kh, kw), o, groups=n_in)
+        pointwise = layer_arithmetic.multiply_accumulates(n_in, n_out, (1, 1), o)
+        full = layer_arithmetic.multiply_accumulates(n_in, n_out, (kh, kw), o)
+        assert box.value(0, values) == depthwise == _count_products(n_in, n_in, n_in, (kh, kw), o)
+        assert box.value(1, values) == pointwise == _count_products(n_in, n_out, 1, (1, 1), o)
+        ratio = box.value(2, values)
+        assert ratio == Fraction(depthwise + pointwise, full)
+        assert float(ratio) == pytest.approx(layer_arithmetic.separable_cost_ratio(
+            n_in, n_out, kh * kw))
+
+
+def _ceil_windows(i, k, s, p) -> int:
+    """Place pooling windows left to right while the previous one has not
+    reached the end of the padded input and the next starts before the
+    right padding."""
+    count, start = 1, 0
+    while start + k < i + 2 * p and start + s < i + p:
+        count += 1
+        start += s
+    return count
+
+
+def _check_r23(box):
+    dropped = 0
+    for i, k, s, p in itertools.product(range(1, 14), range(1, 6), range(1, 5), range(3)):
+        if p > k // 2 or i + 2 * p < k:
+            continue
+        o = box.value(0, {"i": i, "k": k, "s": s, "p": p})
+        if (o - 1) * s >= i + p:
+            o -= 1
+            dropped += 1
+        assert o == layer_arithmetic.pool_output_size(i, k, s, p, ceil_mode=True) \
+            == _ceil_windows(i, k, s, p), (i, k, s, p)
+        assert o in (conv_output_size(i, k, s, p), conv_output_size(i, k, s, p) + 1)
+    assert dropped > 5
+
+
+def _check_r24(box):
+    for i, o in itertools.product(range(1, 16), range(1, 16)):
+        windows = [(box.value(0, {"j": j, "i": i, "o": o}), box.value(1, {"j": j, "i": i, "o": o}))
+                   for j in range(o)]
+        assert windows == layer_arithmetic.adaptive_windows(i, o)
+        covered = set().union(*(range(a, b) for a, b in windows))
+        assert covered == set(range(i))
+        for (_, end), (start, _) in zip(windows, windows[1:]):
+            assert 0 <= end - start <= 1
+        if i % o == 0:
+            assert windows == [(j * (i // o), (j + 1) * (i // o)) for j in range(o)]
+
+
+def _check_r25(box):
+    for i, k, d in itertools.product(range(1, 12), range(1, 6), range(1, 5)):
+        left = box.value(0, {"k": k, "d": d})
+        assert left == layer_arithmetic.causal_padding(k, d)
+        assert box.value(1, {"i": i}) == count_positions(i, k, 1, left, d, after=0) == i
+        # the window of output t ends at input t: its last tap is cell t + left
+        # of the padded row, i.e. input t
+        layout = DirectAxis(i + left, k, 1, 0, d).layout()
+        assert [max(layout.footprint_cells(t)) - left for t in range(i)] == list(range(i))
+
+
+def _pixel_shuffle(x: np.ndarray, r: int) -> np.ndarray:
+    """Move each group of r*r channels into an r x r block, by index."""
+    c, h, w = x.shape
+    out = np.empty((c // (r * r), h * r, w * r), dtype=x.dtype)
+    for channel, row, col in itertools.product(range(c), range(h), range(w)):
+        target, offset = divmod(channel, r * r)
+        out[target, row * r + offset // r, col * r + offset % r] = x[channel, row, col]
+    return out
+
+
+def _check_r26(box):
+    for c_out, h, w, r in itertools.product((1, 2, 3), (1, 2, 5), (1, 3, 4), (1, 2, 3)):
+        c = c_out * r * r
+        values = {"C": c, "H": h, "W": w, "r": r}
+        shape = (box.value(0, values), box.value(1, values), box.value(2, values))
+        x = np.arange(c * h * w).reshape(c, h, w)
+        shuffled = _pixel_shuffle(x, r)
+        assert shape == shuffled.shape == layer_arithmetic.pixel_shuffle_shape((c, h, w), r)
+        assert sorted(shuffled.ravel()) == list(range(c * h * w))
+        assert layer_arithmetic.space_to_depth_shape(shape, r) == (c, h, w)
+
+
+def _check_r27(box):
+    for i, k, s, p, d in direct_cases(max_i=11, max_d=3):
+        k_eff = effective_kernel_size(k, d)
+        o1 = box.value(0, {"i": i, "p": p, "k_{\\mathrm{eff}}": k_eff})
+        assert o1 == conv_output_size(i, k, 1, p, d)
+        o = box.value(1, {"o_1": o1, "s": s})
+        assert o == conv_output_size(i, k, s, p, d)
+        row = np.concatenate([np.zeros(p), np.arange(1, i + 1) ** 2, np.zeros(p)])
+        w = [RNG.randint(-3, 3) for _ in range(k)]
+        unit = correlate(row, w, d)
+        strided = [sum(row[n * s + m * d] * w[m] for m in range(k)) for n in range(o)]
+        assert len(unit) == o1 and np.array_equal(unit[::s], strided)
+
+
 BOXES: dict[str, Box] = {
     "rel:no-padding": Box(1, (r"o = i - k + 1",), _check_r1),
     "rel:padding": Box(2, (r"o = i - k + 2p + 1",), _check_r2),
@@ -703,6 +872,23 @@ BOXES: dict[str, Box] = {
         r"k_{\mathrm{eff},l} = k_l + (k_l - 1)(d_l - 1)",
         r"r_l = r_{l-1} + (k_{\mathrm{eff},l} - 1)\, j_{l-1}",
         r"j_l = j_{l-1}\, s_l"), _check_r20),
+    "rel:cost": Box(21, (
+        r"P = n_{\mathrm{out}} \frac{n_{\mathrm{in}}}{g} k_h k_w + n_{\mathrm{out}}",
+        r"M = o_h o_w n_{\mathrm{out}} \frac{n_{\mathrm{in}}}{g} k_h k_w"), _check_r21),
+    "rel:separable": Box(22, (
+        r"M_{\mathrm{dw}} = o_h o_w n_{\mathrm{in}} k_h k_w",
+        r"M_{\mathrm{pw}} = o_h o_w n_{\mathrm{in}} n_{\mathrm{out}}",
+        r"\rho = \frac{1}{n_{\mathrm{out}}} + \frac{1}{k_h k_w}"), _check_r22),
+    "rel:ceil-mode": Box(23, (
+        r"o = \left\lceil \frac{i + 2p - k}{s} \right\rceil + 1",), _check_r23),
+    "rel:adaptive": Box(24, (
+        r"\mathrm{start}_j = \left\lfloor \frac{j i}{o} \right\rfloor",
+        r"\mathrm{end}_j = \left\lceil \frac{(j + 1) i}{o} \right\rceil"), _check_r24),
+    "rel:causal": Box(25, (r"P_{\mathrm{left}} = (k - 1)d", r"o = i"), _check_r25),
+    "rel:pixel-shuffle": Box(26, (r"C' = C / r^2", r"H' = rH", r"W' = rW"), _check_r26),
+    "rel:subsampling": Box(27, (
+        r"o_1 = i + 2p - k_{\mathrm{eff}} + 1",
+        r"o = \left\lfloor \frac{o_1 - 1}{s} \right\rfloor + 1"), _check_r27),
 }
 
 
@@ -798,9 +984,47 @@ EXAMPLES: dict[str, Example] = {
         lambda: receptive_field(RF_STACK)[0]),
     "jump": Example(
         r"j = 1\cdot 1\cdot 2\cdot 1 = 2", "j", 2, lambda: receptive_field(RF_STACK)[1]),
+    "parameters": Example(
+        r"P = 128 \cdot 64 \cdot 3 \cdot 3 + 128 = 73856", "P", 73856,
+        lambda: layer_arithmetic.parameter_count(64, 128, (3, 3))),
+    "multiply-accumulates": Example(
+        r"M = 56 \cdot 56 \cdot 128 \cdot 64 \cdot 9 = 231211008", "M", 231211008,
+        lambda: layer_arithmetic.multiply_accumulates(64, 128, (3, 3), (56, 56))),
+    "separable ratio": Example(
+        r"\rho = \frac{1}{128} + \frac{1}{9} = \frac{137}{1152}", r"\rho", Fraction(137, 1152),
+        lambda: Fraction(layer_arithmetic.separable_cost_ratio(64, 128, 9)).limit_denominator(10**6)),
+    "ceil mode": Example(
+        r"o = \left\lceil \frac{6 + 2\cdot 0 - 3}{2} \right\rceil + 1 = 3", "o", 3,
+        lambda: layer_arithmetic.pool_output_size(6, 3, 2, 0, ceil_mode=True)),
+    "ceil mode, before the guard": Example(
+        r"o = \left\lceil \frac{5 + 2\cdot 1 - 2}{2} \right\rceil + 1 = 4", "o", 4,
+        lambda: layer_arithmetic.pool_output_size(5, 2, 2, 1, ceil_mode=True) + 1),
+    "ceil mode, dropped window": Example(
+        r"(4 - 1)\cdot 2 = 6", None, 6,
+        lambda: layer_arithmetic.pool_output_size(5, 2, 2, 1, ceil_mode=True) * 2),
+    "wavenet block": Example(
+        r"r = 1 + (2 - 1)(1 + 2 + 4 + 8 + 16 + 32 + 64 + 128 + 256 + 512) = 1024", "r", 1024,
+        lambda: layer_arithmetic.causal_stack_receptive_field(2, [2 ** n for n in range(10)])),
+    "pixel shuffle elements": Example(
+        r"48 \cdot 64 \cdot 64 = 3 \cdot 256 \cdot 256", None, 196608,
+        lambda: int(np.prod(layer_arithmetic.pixel_shuffle_shape((48, 64, 64), 4)))),
+    "resize then convolve": Example(
+        r"o = 2\cdot 3 - 3 + 2\cdot 1 + 1 = 6", "o", 6,
+        lambda: layer_arithmetic.resize_then_convolve_size(3, 2, 3, 1)),
+    "one dimension": Example(
+        r"o = \left\lfloor \frac{100 + 2\cdot 2 - 5}{2} \right\rfloor + 1 = 50", "o", 50,
+        lambda: conv_output_size(100, 5, 2, 2)),
+    "three dimensions, time": Example(
+        r"o_t = \left\lfloor \frac{16 + 2\cdot 1 - 3}{1} \right\rfloor + 1 = 16", "o_t", 16,
+        lambda: conv_output_size(16, 3, 1, 1)),
+    "three dimensions, space": Example(
+        r"o_h = \left\lfloor \frac{112 + 2\cdot 1 - 3}{2} \right\rfloor + 1 = 56", "o_h", 56,
+        lambda: conv_output_size(112, 3, 2, 1)),
+    # Yu & Koltun's context module: seven 3x3 layers, then a 1x1 layer
     "context module": Example(
-        r"1 + 2(1 + 1 + 2 + 4 + 8 + 16) = 65", None, 65,
-        lambda: receptive_field([(3, 1, d) for d in (1, 1, 2, 4, 8, 16)])[0]),
+        r"1 + 2(1 + 1 + 2 + 4 + 8 + 16 + 1) = 67", None, 67,
+        lambda: receptive_field([(3, 1, d) for d in (1, 1, 2, 4, 8, 16, 1)]
+                                + [(1, 1, 1)])[0]),
 }
 
 
@@ -899,13 +1123,80 @@ ANIMATIONS = {
 
 def test_included_frames_exist_and_subcaptions_name_their_cell():
     pattern = (r"\\includegraphics\[width=[^\]]*\]\{pdf/([a-z_]+)_(\d{2})\.pdf\} "
-               r"\\caption\{step (\d+), cell \$\((\d+),(\d+)\)\$\}")
+               r"\\caption\{step (\d+), cell \$\((\d+),(\d+)\)\$(?:, output channel (\d+))?\}")
     frames = re.findall(pattern, report_source())
     assert len(frames) == len(re.findall(r"\\includegraphics", report_source()))
     assert len(frames) > 100
-    for name, step, caption_step, row, column in frames:
-        assert name in ANIMATIONS, f"{name} is not an animation the pipeline builds"
-        height, width = ANIMATIONS[name]
+    for name, step, caption_step, row, column, channel in frames:
         assert int(step) == int(caption_step)
-        assert int(step) < height.o * width.o, f"{name} has no step {step}"
-        assert divmod(int(step), width.o) == (int(row), int(column))
+        if name in ANIMATIONS:
+            height, width = ANIMATIONS[name]
+            assert int(step) < height.o * width.o, f"{name} has no step {step}"
+            assert divmod(int(step), width.o) == (int(row), int(column))
+            assert not channel
+            continue
+        # later catalogue entries (channels, padding modes): their own spec
+        # numbers the steps, channel by channel
+        spec = catalogue_entry(name).spec()
+        assert int(step) < spec.steps, f"{name} has no step {step}"
+        assert spec.step_cell(int(step)) == (int(row), int(column))
+        assert (channel != "") == spec.multichannel
+        if channel:
+            assert spec.step_channel(int(step)) == int(channel)
+
+
+# ---------------------------------------------------------------------------
+# Lists and tables of the later chapters, computed again here
+
+
+def test_weight_shape_table_agrees_with_layer_arithmetic():
+    rows = re.findall(r"(PyTorch|TensorFlow) & \\code\{(\w+)\} & \$(\(.*?\))\$ \\\\",
+                      report_source())
+    assert len(rows) == 4
+    for n_in, n_out, g in _channel_cases():
+        for framework, layer, shape in rows:
+            transposed = "Transpose" in layer
+            if transposed and framework == "TensorFlow" and g > 1:
+                continue
+            values = {"n_{\\mathrm{in}}": n_in, "n_{\\mathrm{out}}": n_out, "g": g,
+                      "k_h": 3, "k_w": 5}
+            typeset_shape = tuple(int(x) for x in evaluate(shape, values))
+            assert typeset_shape == layer_arithmetic.weight_shape(
+                framework.lower(), n_in, n_out, (3, 5), g, transposed), (framework, layer)
+
+
+def test_pooling_claims_agree_with_layer_arithmetic():
+    source = report_source()
+    with_pad = layer_arithmetic.average_divisors(5, 3, 2, 1, count_include_pad=True)
+    without = layer_arithmetic.average_divisors(5, 3, 2, 1, count_include_pad=False)
+    assert (with_pad, without) == ([3, 3, 3], [2, 3, 2])
+    assert "divide by $3, 3, 3$ when padding counts and by $2, 3, 2$" in source
+    windows = layer_arithmetic.adaptive_windows(10, 4)
+    listed = ", ".join(f"${a}$--${b - 1}$" for a, b in windows[:-1])
+    a, b = windows[-1]
+    assert f"cells {listed} and ${a}$--${b - 1}$" in source
+
+
+def test_padding_mode_examples_agree_with_numpy():
+    source = report_source()
+    row = np.array([1, 2, 3, 4])
+    for name, numpy_mode in (("reflect", "reflect"), ("replicate", "edge"),
+                             ("circular", "wrap")):
+        padded = np.pad(row, 2, mode=numpy_mode).tolist()
+        text = (", ".join(map(str, padded[:2])) + r" \mid " + ", ".join(map(str, padded[2:6]))
+                + r" \mid " + ", ".join(map(str, padded[6:])))
+        assert re.search(r"\\code\{" + name + r"\}[^$]*\$" + re.escape(text) + r"\$", source), name
+
+
+def test_checkerboard_figure_counts_are_computed_ones():
+    source = report_source()
+    for macro, k in (("tapsThree", 3), ("tapsFour", 4)):
+        match = re.search(r"\\def\\" + macro + r"\{([\d,]+)\}", source)
+        assert match, f"the checkerboard figure lost its {macro} list"
+        counts = [int(x) for x in match.group(1).split(",")]
+        assert counts == layer_arithmetic.transposed_tap_counts(4, k, 2)
+        # the figure multiplies row and column counts: that is the 2-D count
+        grid = np.zeros(((4 - 1) * 2 + k,) * 2, dtype=int)
+        for r, c in itertools.product(range(4), repeat=2):
+            grid[r * 2:r * 2 + k, c * 2:c * 2 + k] += 1
+        assert np.array_equal(grid, np.outer(counts, counts))

@@ -1,5 +1,5 @@
-"""The compiled report: its LaTeX log and BibTeX log must be free of errors
-and of undefined references or citations.
+"""The compiled report: its LaTeX log and BibTeX log must be free of errors,
+of undefined references or citations, and of overfull boxes.
 
 `make test` builds conv_arithmetic.pdf before pytest runs, so the logs exist
 then; run on its own, this test fails until the report has been built.
@@ -23,6 +23,7 @@ LOG_PROBLEMS = [
     ("undefined citation", re.compile(r"Citation .* undefined")),
     ("undefined reference", re.compile(r"Reference .* undefined")),
     ("undefined references or citations", re.compile(r"There were undefined")),
+    ("overfull box (text or figure sticks out)", re.compile(r"^Overfull \\[hv]box")),
 ]
 
 BLG_PROBLEMS = [
@@ -47,9 +48,10 @@ def test_problem_patterns_catch_what_they_should():
         "LaTeX Warning: Reference `rel:nothing' on page 3 undefined on input line 12.",
         "Package natbib Warning: Citation `nobody2020' on page 1 undefined on input line 5.",
         "LaTeX Warning: There were undefined references.",
+        "Overfull \\hbox (3.1pt too wide) in paragraph at lines 10--12",
         "Output written on conv_arithmetic.pdf (32 pages, 1000 bytes).",
     ])
-    assert len(problems(sample, LOG_PROBLEMS)) == 5
+    assert len(problems(sample, LOG_PROBLEMS)) == 6
     assert problems("Output written on conv_arithmetic.pdf (32 pages).", LOG_PROBLEMS) == []
     assert problems('Warning--I didn\'t find a database entry for "x"\n'
                     "(There was 1 error message)", BLG_PROBLEMS)
