@@ -61,7 +61,7 @@ def test_problem_patterns_catch_what_they_should():
 def test_report_log_is_clean():
     assert LOG.exists(), f"{LOG.name} is missing: build the report first (make)"
     text = LOG.read_text(encoding="latin-1")
-    assert "Output written on conv_arithmetic.pdf" in text, \
+    assert "Output written on conv_arithmetic-build.pdf" in text, \
         f"{LOG.name} does not record a finished run"
     found = problems(text, LOG_PROBLEMS)
     if BLG.exists():
