@@ -90,6 +90,13 @@ def _rgb(colour) -> str:
     return ",".join(str(v) for v in colour)
 
 
+def output_decimals(spec: FigureSpec) -> int:
+    """Decimals of the output values: convolution and max pooling of our whole
+    numbers give whole numbers, which then fit a cell in legible type; only
+    averages need a decimal."""
+    return 1 if spec.mode == "average" else 0
+
+
 def format_value(value: float, decimals: int) -> str:
     if value == float("-inf"):
         return r"$-\infty$"
@@ -165,7 +172,8 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
                 for m, gr in enumerate(rows.footprint_cells(r))
                 for n, gc in enumerate(cols.footprint_cells(c))]
         context["output_values"] = [
-            (*_cell(orow, ocol, out_h), format_value(values.output[0, orow, ocol], 1))
+            (*_cell(orow, ocol, out_h), format_value(values.output[0, orow, ocol],
+                                                   output_decimals(spec)))
             for orow in range(out_h) for ocol in range(out_w)]
     if spec.multichannel:
         context.update(_channel_context(spec, step, height, width, cells, values))
@@ -195,9 +203,7 @@ def _channel_context(spec: FigureSpec, step: int, height: int, width: int, cells
                                values)
     out_h, out_w = spec.output_size
     context["grid_values"] = [_grid_values(spec, cells, grid) for grid in values.grid]
-    # Sums over several channels outgrow a cell with a decimal: whole
-    # numbers are shown as such, averages keep one decimal.
-    decimals = 1 if spec.mode == "average" else 0
+    decimals = output_decimals(spec)
     context["output_values"] = [
         [(*_cell(orow, ocol, out_h), format_value(output[orow, ocol], decimals))
          for orow in range(out_h) for ocol in range(out_w)]
