@@ -22,19 +22,12 @@ from __future__ import annotations
 
 import os
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import event, given, settings
+import reference_impl as ref  # tests/ is on sys.path (conftest.py)
 from hypothesis import strategies as st
-
-TESTS = Path(__file__).resolve().parent
-sys.path.insert(0, str(TESTS))
-sys.path.insert(0, str(TESTS.parent))
-
-import reference_impl as ref
 
 from convarith.cli import geometry_spec
 from convarith.commands import describe

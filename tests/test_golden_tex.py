@@ -63,7 +63,7 @@ def test_golden_files_show_the_geometry():
 def cells_of(tex: str, style_start: str) -> set:
     """Cells (x, y) filled by the line that starts with `style_start`."""
     import re
-    [line] = [l for l in tex.splitlines() if l.startswith(style_start)]
+    [line] = [text for text in tex.splitlines() if text.startswith(style_start)]
     return {(int(x), int(y)) for x, y in re.findall(r"\((-?\d+),(-?\d+)\) rectangle", line)}
 
 

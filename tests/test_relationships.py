@@ -992,7 +992,8 @@ EXAMPLES: dict[str, Example] = {
         lambda: layer_arithmetic.multiply_accumulates(64, 128, (3, 3), (56, 56))),
     "separable ratio": Example(
         r"\rho = \frac{1}{128} + \frac{1}{9} = \frac{137}{1152}", r"\rho", Fraction(137, 1152),
-        lambda: Fraction(layer_arithmetic.separable_cost_ratio(64, 128, 9)).limit_denominator(10**6)),
+        lambda: Fraction(
+            layer_arithmetic.separable_cost_ratio(64, 128, 9)).limit_denominator(10**6)),
     "ceil mode": Example(
         r"o = \left\lceil \frac{6 + 2\cdot 0 - 3}{2} \right\rceil + 1 = 3", "o", 3,
         lambda: layer_arithmetic.pool_output_size(6, 3, 2, 0, ceil_mode=True)),
