@@ -25,7 +25,7 @@ COLUMN_GAP = 2
 SLICE_MARGIN, SUM_ROOM = 1, 4
 #: Cells below the maps for the line that adds up the partial sums.
 EQUATION_ROOM = 2
-#: Generous width of one character of the \scriptsize sum line, in cells:
+#: Generous width of one character of the \footnotesize sum line, in cells:
 #: the line's room is reserved so that every frame has the same size.
 CHARACTER_CELLS = 0.3
 #: Oblique projection of the arithmetic figures (TikZ applies xslant first).
