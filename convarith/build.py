@@ -78,17 +78,19 @@ def write_frames(pdfs: Sequence[Path], png_dir: Path, gif: Path | None, dpi: int
     """PNGs (and the GIF, unless None) from the PDFs, all moved into place
     together once every file is complete."""
     from .gif import write_gif_staged
-    from .raster import PageFrames, staging_pngs, write_pngs
+    from .raster import FramesAgain, PageFrames, staging_pngs, write_pngs
     pngs = png_paths(pdfs, png_dir)
     frames = PageFrames(list(pdfs), dpi)
     with StagedFiles() as staged:
         if gif is None:
             write_pngs(frames, pngs, staged)
         else:
-            # The palette pass writes the PNGs; the encoding pass reads the
-            # frames again (from PageFrames' cache when they are few).
-            write_gif_staged(staged, Path(gif), frames, frame_ms,
-                             first_pass=staging_pngs(frames, pngs, staged))
+            # The palette pass renders the pages and writes the PNGs; the
+            # encoding pass reads the frames again (from PageFrames' cache
+            # when they are few, else from the staged PNGs).
+            written: list[Path] = []
+            write_gif_staged(staged, Path(gif), FramesAgain(frames, written), frame_ms,
+                             first_pass=staging_pngs(frames, pngs, staged, written))
         staged.commit()
     return pngs
 

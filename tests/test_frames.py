@@ -116,6 +116,33 @@ def test_page_frames_render_in_bounded_batches(tmp_path, monkeypatch):
     assert all(np.array_equal(a, b) for a, b in zip(first, second))
 
 
+def test_the_encoding_pass_reads_the_staged_pngs_instead_of_rendering_again(
+        tmp_path, monkeypatch):
+    """Without the cache (many or large frames), each page is still rendered
+    once: the GIF's second pass reads the PNGs the first pass staged, and the
+    GIF has the same bytes as when every frame is kept in memory."""
+    pdfs = []
+    for n, frame in enumerate(random_frames(np.random.default_rng(3), 4)):
+        pdfs.append(tmp_path / f"frame_{n}.pdf")
+        Image.fromarray(frame).save(pdfs[-1], resolution=72)
+    calls = []
+    real = raster._render
+
+    def recording(merged, first, last, dpi, threads):
+        calls.append(last - first + 1)
+        return real(merged, first, last, dpi, threads)
+
+    monkeypatch.setattr(raster, "_render", recording)
+    monkeypatch.setattr(raster, "CACHE_BYTES", 1)
+    build.write_frames(pdfs, tmp_path / "streamed", tmp_path / "streamed.gif", 72, 500)
+    assert sum(calls) == 4
+    monkeypatch.setattr(raster, "CACHE_BYTES", 1 << 30)
+    build.write_frames(pdfs, tmp_path / "cached", tmp_path / "cached.gif", 72, 500)
+    assert sum(calls) == 8
+    assert (tmp_path / "streamed.gif").read_bytes() == (tmp_path / "cached.gif").read_bytes()
+    assert len(list((tmp_path / "streamed").glob("*.png"))) == 4
+
+
 def test_a_memory_error_names_the_figure_and_the_way_out(tmp_path, monkeypatch):
     def no_memory(*args, **kwargs):
         raise MemoryError
