@@ -87,39 +87,55 @@ def gif_frames(path: Path) -> list[np.ndarray]:
     return frames
 
 
+#: Two geometries for one name: 9 and 4 steps.
+GEOMETRY = {"nine": ["-i", "5", "-k", "3"], "four": ["-i", "4", "-k", "3"]}
+
+
+def build_alone(directory: Path) -> None:
+    """What each geometry makes when it runs alone, in directory/<label>."""
+    for label, flags in GEOMETRY.items():
+        alone = directory / label
+        alone.mkdir()
+        result = run_program("animate", ["same", *flags], cwd=alone)
+        assert result.returncode == 0, result.stderr
+
+
+def race(directory: Path, delay: float, alone: Path) -> str:
+    """Start both geometries on one name in `directory`, the second `delay`
+    seconds later; check the files afterwards are wholly one run's (as built
+    in alone/<label>) and return that run's label."""
+    directory.mkdir()
+    command = [sys.executable, str(ROOT / "bin" / "animate"), "same"]
+    first = subprocess.Popen(command + GEOMETRY["nine"], cwd=directory, env=base_env(),
+                             stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    second = subprocess.Popen(command + GEOMETRY["four"], cwd=directory, env=base_env(),
+                              stderr=subprocess.PIPE, text=True)
+    assert first.wait(timeout=300) == 0, first.stderr.read()
+    assert second.wait(timeout=300) == 0, second.stderr.read()
+    frames = gif_frames(directory / "gif" / "same.gif")
+    winner = {9: "nine", 4: "four"}[len(frames)]
+    expected = alone / winner
+    for sub in ("pdf", "png", "gif"):
+        names = sorted(p.name for p in (directory / sub).iterdir())
+        assert names == sorted(p.name for p in (expected / sub).iterdir())
+    for png in (expected / "png").iterdir():
+        assert np.array_equal(np.asarray(Image.open(directory / "png" / png.name)),
+                              np.asarray(Image.open(png)))
+    assert ((directory / "gif" / "same.gif").read_bytes()
+            == (expected / "gif" / "same.gif").read_bytes())
+    return winner
+
+
 @pytest.mark.integration
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.0, 0.3, 0.8])
 def test_two_animate_runs_on_one_name_leave_one_whole_result(tmp_path, delay):
     """Different geometry (9 and 4 steps): the GIF, PDFs and PNGs afterwards
-    are wholly one run's, whichever finished last."""
-    geometry = {"nine": ["-i", "5", "-k", "3"], "four": ["-i", "4", "-k", "3"]}
-    for label, flags in geometry.items():    # what each run alone makes
-        alone = tmp_path / label
-        alone.mkdir()
-        result = run_program("animate", ["same", *flags], cwd=alone)
-        assert result.returncode == 0, result.stderr
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    command = [sys.executable, str(ROOT / "bin" / "animate"), "same"]
-    first = subprocess.Popen(command + geometry["nine"], cwd=shared, env=base_env(),
-                             stderr=subprocess.PIPE, text=True)
-    time.sleep(delay)
-    second = subprocess.Popen(command + geometry["four"], cwd=shared, env=base_env(),
-                              stderr=subprocess.PIPE, text=True)
-    assert first.wait(timeout=300) == 0, first.stderr.read()
-    assert second.wait(timeout=300) == 0, second.stderr.read()
-    frames = gif_frames(shared / "gif" / "same.gif")
-    winner = {9: "nine", 4: "four"}[len(frames)]
-    expected = tmp_path / winner
-    for sub in ("pdf", "png", "gif"):
-        names = sorted(p.name for p in (shared / sub).iterdir())
-        assert names == sorted(p.name for p in (expected / sub).iterdir())
-    for png in (expected / "png").iterdir():
-        assert np.array_equal(np.asarray(Image.open(shared / "png" / png.name)),
-                              np.asarray(Image.open(png)))
-    assert ((shared / "gif" / "same.gif").read_bytes()
-            == (expected / "gif" / "same.gif").read_bytes())
+    are wholly one run's, whichever finished last.  (20 such races at varied
+    delays: tests/concurrent_animate_trials.py.)"""
+    build_alone(tmp_path)
+    race(tmp_path / "shared", delay, tmp_path)
 
 
 @pytest.mark.integration
