@@ -154,13 +154,14 @@ def test_a_memory_error_names_the_figure_and_the_way_out(tmp_path, monkeypatch):
     assert "'big'" in message and "--dpi" in message and "smaller sizes" in message
 
 
-def peak_rss_kib(argv, cwd) -> int:
+def peak_rss_kib(argv, cwd, timeout: float = 600) -> int:
+    """The peak resident memory of a command and its children, in KiB."""
     script = ("import resource, subprocess, sys\n"
               "status = subprocess.run(sys.argv[1:]).returncode\n"
               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
               "sys.exit(status)\n")
     result = subprocess.run([sys.executable, "-c", script, *argv], cwd=cwd, env=base_env(),
-                            capture_output=True, text=True, timeout=600)
+                            capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, result.stderr
     return int(result.stdout.split()[-1])
 

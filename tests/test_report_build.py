@@ -40,7 +40,8 @@ def test_report_check_rejects_a_cut_short_pdf(tmp_path):
 
 
 def test_the_report_is_compiled_under_another_name_and_moved_into_place():
-    plan = subprocess.run(["make", "--no-print-directory", "-n", "-W", "conv_arithmetic.tex", "conv_arithmetic.pdf"],
+    plan = subprocess.run(["make", "--no-print-directory", "-n", "-W", "conv_arithmetic.tex",
+                           "conv_arithmetic.pdf"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120).stdout
     latexmk = [line for line in plan.splitlines() if "latexmk" in line]
     assert latexmk and all("-jobname=conv_arithmetic-build" in line for line in latexmk)
