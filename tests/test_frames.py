@@ -94,10 +94,8 @@ def test_gif_encoding_holds_few_frames_whatever_the_count():
     assert frames.most_alive <= 4
 
 
-def test_page_frames_render_in_bounded_batches(tmp_path, monkeypatch):
-    pdfs = sorted((ROOT / "pdf").glob("padding_strides_0*.pdf"))
-    if len(pdfs) < 5:
-        pytest.skip("needs the catalogue's frames (make all_animations)")
+def record_renders(monkeypatch) -> list:
+    """The number of pages of each poppler call PageFrames makes from now on."""
     calls = []
     real = raster._render
 
@@ -106,6 +104,14 @@ def test_page_frames_render_in_bounded_batches(tmp_path, monkeypatch):
         return real(merged, first, last, dpi, threads)
 
     monkeypatch.setattr(raster, "_render", recording)
+    return calls
+
+
+def test_page_frames_render_in_bounded_batches(tmp_path, monkeypatch):
+    pdfs = sorted((ROOT / "pdf").glob("padding_strides_0*.pdf"))
+    if len(pdfs) < 5:
+        pytest.skip("needs the catalogue's frames (make all_animations)")
+    calls = record_renders(monkeypatch)
     monkeypatch.setattr(raster, "BATCH_BYTES", 1)        # one frame per batch
     monkeypatch.setattr(raster, "CACHE_BYTES", 1)        # and no cache
     frames = raster.PageFrames(pdfs[:5], dpi=30)
@@ -125,14 +131,7 @@ def test_the_encoding_pass_reads_the_staged_pngs_instead_of_rendering_again(
     for n, frame in enumerate(random_frames(np.random.default_rng(3), 4)):
         pdfs.append(tmp_path / f"frame_{n}.pdf")
         Image.fromarray(frame).save(pdfs[-1], resolution=72)
-    calls = []
-    real = raster._render
-
-    def recording(merged, first, last, dpi, threads):
-        calls.append(last - first + 1)
-        return real(merged, first, last, dpi, threads)
-
-    monkeypatch.setattr(raster, "_render", recording)
+    calls = record_renders(monkeypatch)
     monkeypatch.setattr(raster, "CACHE_BYTES", 1)
     build.write_frames(pdfs, tmp_path / "streamed", tmp_path / "streamed.gif", 72, 500)
     assert sum(calls) == 4
