@@ -285,6 +285,7 @@ class Trial:
     delay: float
     problems: list[str] = field(default_factory=list)
     temps: int = 0
+    temps_after_resume: int = 0
     interrupted: bool = True
 
 
@@ -329,6 +330,7 @@ def run_trial(box: Sandbox, number: int, rng: random.Random, jobs: int,
                               + box.log_tail(f"trial-{number:02d}-resume.log"))
         return trial
     after_resume = check_tree(box.root, expected, temps_allowed=True)
+    trial.temps_after_resume = len(after_resume.temps)
     trial.problems += [f"after the next make: {p}" for p in after_resume.problems]
     trial.problems += compare(reference, hashes(box.root, REPORT in expected))
     if not box.up_to_date():
@@ -448,7 +450,8 @@ def run_trials(trials: int, seed: int, jobs: int, names: list[str] | None,
             verdict = "held" if not trial.problems else "FAILED"
             log(f"  trial {trial.number:2d}: {trial.variant:14s} {trial.signal.name:7s} "
                 f"after {trial.delay:5.2f} s: {verdict}"
-                + (f" ({trial.temps} temporary files left, as allowed)" if trial.temps else ""))
+                + (f" ({trial.temps} temporary files left, as allowed; "
+                   f"{trial.temps_after_resume} after the next make)" if trial.temps else ""))
             if trial.problems:
                 problems += [f"trial {trial.number} ({trial.variant}, {trial.signal.name}, "
                              f"{trial.delay:.2f} s): {p}" for p in trial.problems]
