@@ -88,9 +88,8 @@ def write_frames(pdfs: Sequence[Path], png_dir: Path, gif: Path | None, dpi: int
             # The palette pass renders the pages and writes the PNGs; the
             # encoding pass reads the frames again (from PageFrames' cache
             # when they are few, else from the staged PNGs).
-            written: list[Path] = []
-            write_gif_staged(staged, Path(gif), FramesAgain(frames, written), frame_ms,
-                             first_pass=staging_pngs(frames, pngs, staged, written))
+            write_gif_staged(staged, Path(gif), FramesAgain(frames, pngs, staged), frame_ms,
+                             first_pass=staging_pngs(frames, pngs, staged))
         staged.commit()
     return pngs
 

@@ -173,6 +173,11 @@ class StagedFiles:
         os.close(fd)
         return Path(tmp)
 
+    def staged_as(self, path) -> Path:
+        """The temporary last staged for `path`."""
+        path = Path(path)
+        return next(tmp for tmp, target in reversed(self._staged) if target == path)
+
     def commit(self) -> None:
         path = None
         try:

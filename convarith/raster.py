@@ -105,6 +105,11 @@ class PageFrames:
         pdf = self.pdfs[index]
         return next(iter(PageFrames([pdf], self.dpi, 1)))
 
+    @property
+    def kept(self) -> bool:
+        """Whether a whole pass kept every frame in memory for the next."""
+        return self._cache is not None
+
     def __iter__(self) -> Iterator:
         if self._cache is not None:
             return iter(self._cache)
@@ -161,41 +166,36 @@ def encode_png(image) -> bytes:
     return buffer.getvalue()
 
 
-def staging_pngs(frames, pngs: Sequence[Path], staged: StagedFiles,
-                 written: list | None = None) -> Iterator:
+def staging_pngs(frames, pngs: Sequence[Path], staged: StagedFiles) -> Iterator:
     """Yield each frame after staging it as its PNG (moved into place by the
-    caller's commit), so one pass both writes PNGs and feeds another writer.
-    The staged files are appended to `written` when it is given."""
+    caller's commit), so one pass both writes PNGs and feeds another writer."""
     if len(frames) != len(pngs):
         raise ValueError("one PNG path is needed for each frame")
     for image, png in zip(frames, pngs):
         if image.getextrema() and all(low == high for low, high in image.getextrema()):
             raise ToolError(f"The frame for '{png}' is blank (one colour all over): "
                             "the figure's template drew nothing. No file was changed.")
-        temporary = staged.stage(png)
-        temporary.write_bytes(encode_png(image))
-        if written is not None:
-            written.append(temporary)
+        staged.stage(png).write_bytes(encode_png(image))
         yield image
 
 
 class FramesAgain:
-    """The frames of a PageFrames once more, after staging_pngs has written
-    them to `written`: from the PageFrames' cache when it kept them, else by
+    """The frames of a PageFrames once more, after staging_pngs has staged
+    them as `pngs`: from the PageFrames' cache when it kept them, else by
     reading the staged PNGs back one at a time, which is far cheaper than
     rendering large pages a second time (and gives the same pixels)."""
 
-    def __init__(self, frames: PageFrames, written: list):
-        self.frames, self.written = frames, written
+    def __init__(self, frames: PageFrames, pngs: Sequence[Path], staged: StagedFiles):
+        self.frames, self.pngs, self.staged = frames, pngs, staged
 
     def __len__(self) -> int:
         return len(self.frames)
 
     def __iter__(self) -> Iterator:
-        if self.frames._cache is not None or len(self.written) != len(self.frames):
+        if self.frames.kept:
             return iter(self.frames)
         from .gif import PngFrames
-        return iter(PngFrames(self.written))
+        return iter(PngFrames([self.staged.staged_as(png) for png in self.pngs]))
 
 
 def write_pngs(frames, pngs: Sequence[Path], staged: StagedFiles) -> None:

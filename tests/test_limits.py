@@ -35,9 +35,14 @@ LARGEST = {
 }
 
 
-def spec_of(argv):
+def kind_and_flags(argv):
+    """The figure kind named by --type (arithmetic by default), and the other flags."""
     kind = argv[argv.index("--type") + 1] if "--type" in argv else "arithmetic"
-    flags = [a for a in argv if a not in ("--type", kind)]
+    return kind, [a for a in argv if a not in ("--type", kind)]
+
+
+def spec_of(argv):
+    kind, flags = kind_and_flags(argv)
     return geometry_spec(kind, "largest", flags)
 
 
@@ -134,17 +139,14 @@ def test_the_first_and_last_frames_of_the_largest_figures_build(case, tmp_path):
     """Every frame of a figure draws the same planes, so its first and last
     show what TeX and poppler must cope with: each compiles, and the frame
     stage turns them into PNGs and a GIF, within the memory limit."""
-    argv = LARGEST[case]
-    spec = spec_of(argv)
-    kind = "numerical" if "--type" in argv else "arithmetic"
-    flags = [a for a in argv if a not in ("--type", "numerical")]
-    width = len(str(spec.steps - 1))
+    kind, flags = kind_and_flags(LARGEST[case])
+    spec = geometry_spec(kind, "largest", flags)
     pdfs = []
     for step in (0, spec.steps - 1):
         result = run_program("produce_figure", [kind, "largest", str(step), *flags],
                              cwd=tmp_path, timeout=600)
         assert result.returncode == 0, result.stderr
-        pdfs.append(f"pdf/largest_{step:0{width}d}.pdf")
+        pdfs.append(f"pdf/{spec.step_name(step)}.pdf")
         assert (tmp_path / pdfs[-1]).exists(), sorted(p.name for p in tmp_path.rglob("*"))
     peak = peak_rss_kib([sys.executable, "-m", "convarith", "frames", "gif/largest.gif", *pdfs],
                         cwd=tmp_path)
