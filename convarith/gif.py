@@ -62,6 +62,7 @@ class ColourSample:
 
     def __init__(self):
         self.first = None
+        self._first_packed = None     # the first frame packed on the canvas so far
         self.height = self.width = 0
         self._colours = np.zeros(0, dtype=np.int64)
         self._counts = np.zeros(0, dtype=np.int64)
@@ -82,7 +83,9 @@ class ColourSample:
             fh, fw = self.first.shape[:2]
             height, width = max(h, fh), max(w, fw)
             later = pack(frame, height, width)
-            base = pack(self.first, height, width)
+            if self._first_packed is None or self._first_packed.shape != (height, width):
+                self._first_packed = pack(self.first, height, width)
+            base = self._first_packed
             self._count(later[later != base])
         self.height, self.width = max(self.height, h), max(self.width, w)
 

@@ -10,6 +10,7 @@ need all frames in memory.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,7 +27,7 @@ BATCH_BYTES = 96 * 2**20
 #: Frames are kept after the first pass when all of them fit in this many
 #: bytes, so a small animation is rasterised once, not twice.
 CACHE_BYTES = 160 * 2**20
-MAX_BATCH = 32
+MAX_BATCH = 64
 
 
 def _threads() -> int:
@@ -122,11 +123,12 @@ class PageFrames:
         with private_workdir("raster") as workdir:
             merged = workdir / "pages.pdf"
             merge_pdfs(self.pdfs, merged)
-            if self._count_pages(merged) != len(self.pdfs):
+            pages, frame_bytes = self._pages_and_frame_bytes(merged)
+            if pages != len(self.pdfs):
                 check_single_pages(self.pdfs)
                 raise ToolError(f"The {len(self.pdfs)} frames from '{self.pdfs[0]}' on "
                                 "do not make one page each.")
-            done, batch = 0, 1
+            done, batch = 0, self._batch(frame_bytes)
             while done < len(self.pdfs):
                 last = min(done + batch, len(self.pdfs))
                 images = _render(merged, done + 1, last, self.dpi, self.threads)
@@ -142,21 +144,33 @@ class PageFrames:
                             kept = None
                     yield image
                 done = last
-                frame_bytes = images[-1].width * images[-1].height * 3
-                batch = max(1, min(MAX_BATCH, BATCH_BYTES // max(frame_bytes, 1)))
+                batch = self._batch(max(image.width * image.height * 3 for image in images))
         if kept is not None:
             self._cache = kept
 
     @staticmethod
-    def _count_pages(merged: Path) -> int:
+    def _batch(frame_bytes: int) -> int:
+        return max(1, min(MAX_BATCH, BATCH_BYTES // max(frame_bytes, 1)))
+
+    def _pages_and_frame_bytes(self, merged: Path) -> tuple[int, int]:
+        """The page count of the merged PDF, and the bytes of its first page
+        as a frame: the first batch is as large as memory allows, so most
+        animations take one run of the rasteriser."""
         from pdf2image import pdfinfo_from_path
         from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError
         try:
-            return int(pdfinfo_from_path(merged)["Pages"])
+            info = pdfinfo_from_path(merged)
+            pages = int(info["Pages"])
         except PDFInfoNotInstalledError:
             raise ToolError(missing_program_message("pdfinfo")) from None
         except (PDFPageCountError, KeyError, ValueError):
-            return -1
+            return -1, BATCH_BYTES
+        # 'Page size:      357.5 x 391.6 pts' (points: 1/72 inch)
+        size = re.match(r"\s*([0-9.]+) x ([0-9.]+) pts", str(info.get("Page size", "")))
+        if not size:
+            return pages, BATCH_BYTES
+        width, height = (float(v) * self.dpi / 72 + 1 for v in size.groups())
+        return pages, int(width * height * 3)
 
 
 def encode_png(image) -> bytes:
