@@ -23,6 +23,18 @@ from pathlib import Path
 from .errors import ParameterError, ToolError
 
 
+#: Where convarith keeps what it can remake at any time (the preloaded TeX
+#: format, compiled templates): $CONVARITH_CACHE_DIR, else the XDG cache.
+CACHE_ENV = "CONVARITH_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "convarith"
+
+
 def ensure_directory(directory: Path) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -84,25 +96,39 @@ def _owned_by_dead_or_us(pid_text: str) -> bool:
     return pid != os.getpid() and not process_alive(pid)
 
 
-def sweep_stale_temporaries(paths) -> None:
-    """Remove temporaries of these outputs that killed writers left.
+def stale_temporaries(directory: Path) -> dict[tuple[str, str], list[str]]:
+    """Temporaries in `directory` that killed writers left, by the (stem,
+    suffix) of the output each was for.
 
-    A temporary whose writer is still running is never touched: another
+    A temporary whose writer is still running is never among them: another
     build may be writing the same output right now."""
+    stale: dict[tuple[str, str], list[str]] = {}
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return stale
+    for entry in entries:
+        match = TEMPORARY_NAME.match(entry.name)
+        if match and _owned_by_dead_or_us(match["pid"]):
+            stale.setdefault((match["stem"], match["suffix"]), []).append(entry.path)
+    return stale
+
+
+def _unlink_all(names) -> None:
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def sweep_stale_temporaries(paths) -> None:
+    """Remove the temporaries of these outputs that killed writers left."""
     wanted: dict[Path, set] = {}
     for path in map(Path, paths):
         wanted.setdefault(path.parent, set()).add((path.stem, path.suffix))
     for directory, names in wanted.items():
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:
-            continue
-        for entry in entries:
-            match = TEMPORARY_NAME.match(entry.name)
-            if (match and (match["stem"], match["suffix"]) in names
-                    and _owned_by_dead_or_us(match["pid"])):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+        for name, leftovers in stale_temporaries(directory).items():
+            if name in names:
+                _unlink_all(leftovers)
 
 
 def sweep_dead_workdirs(root: str | None = None) -> None:
@@ -156,6 +182,9 @@ class StagedFiles:
 
     def __init__(self):
         self._staged: list[tuple[Path, Path]] = []
+        # Each directory is scanned once for what killed writers left; an
+        # animation stages hundreds of frames into one directory.
+        self._stale: dict[Path, dict] = {}
 
     def __enter__(self):
         return self
@@ -163,7 +192,9 @@ class StagedFiles:
     def stage(self, path) -> Path:
         path = Path(path)
         ensure_directory(path.parent)
-        sweep_stale_temporaries([path])
+        if path.parent not in self._stale:
+            self._stale[path.parent] = stale_temporaries(path.parent)
+        _unlink_all(self._stale[path.parent].pop((path.stem, path.suffix), []))
         try:
             with _signals_held():
                 fd, tmp = _temporary_beside(path)

@@ -103,24 +103,58 @@ def _missing_file(log: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _run_pdflatex(command: list[str], workdir: Path, env: dict, label: str):
+    try:
+        return subprocess.run(command, cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"pdflatex did not finish within {TIMEOUT_SECONDS} s "
+                        f"on '{label}'; use smaller sizes.") from None
+
+
+def _with_format(tex: str, pdflatex: str, env: dict) -> tuple[str, Path] | None:
+    """`tex` for a start from the preloaded format, and the format; None when
+    `tex` has another preamble or there is no format to be had.  The preamble's
+    lines become comments, so line numbers in errors stay those of `tex`."""
+    from .texformat import preamble_tex, preloaded_format
+    preamble = preamble_tex()
+    if preamble not in tex:
+        return None
+    fmt = preloaded_format(pdflatex, env)
+    if fmt is None:
+        return None
+    return tex.replace(preamble, "%\n" * preamble.count("\n"), 1), fmt
+
+
 def compile_tex(tex: str, label: str = "figure") -> bytes:
     """Compile `tex` with pdflatex in a private temporary directory; return the
-    PDF.  `label` names the figure in messages."""
+    PDF.  `label` names the figure in messages.  A document with the figures'
+    preamble starts from the preloaded format (convarith.texformat)."""
     pdflatex = require_program("pdflatex", os.environ.get(PDFLATEX_ENV) or None)
     env = dict(os.environ, **REPRODUCIBLE_ENV, **PARANOID_ENV, **LOG_ENV)
+    preloaded = _with_format(tex, pdflatex, env)
     with private_workdir("tex") as workdir:
         source = Path(workdir, f"{JOBNAME}.tex")
-        source.write_text(tex, encoding="utf-8")
-        try:
-            result = subprocess.run(pdflatex_command(pdflatex, JOBNAME), cwd=workdir,
-                                    env=env, stdin=subprocess.DEVNULL,
-                                    capture_output=True, timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            raise ToolError(f"pdflatex did not finish within {TIMEOUT_SECONDS} s "
-                            f"on '{label}'; use smaller sizes.") from None
         log_path = Path(workdir, f"{JOBNAME}.log")
-        log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
         pdf_path = Path(workdir, f"{JOBNAME}.pdf")
+        command = pdflatex_command(pdflatex, JOBNAME)
+        if preloaded is not None:
+            source.write_text(preloaded[0], encoding="utf-8")
+            result = _run_pdflatex([*command[:1], f"-fmt={preloaded[1]}", *command[1:]],
+                                   workdir, env, label)
+            log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
+            if result.returncode == 0 and pdf_path.exists():
+                return pdf_path.read_bytes()
+            if not re.search(r"^! ", log, re.MULTILINE):
+                # Not an error in the document: pdflatex could not start from
+                # the format.  Drop it and compile the plain way.
+                from .texformat import forget
+                forget(preloaded[1])
+                preloaded = None
+        if preloaded is None:
+            source.write_text(tex, encoding="utf-8")
+            result = _run_pdflatex(command, workdir, env, label)
+            log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
         if result.returncode != 0 or not pdf_path.exists():
             missing = _missing_file(log)
             if missing in TEX_FILES:

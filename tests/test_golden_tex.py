@@ -61,10 +61,14 @@ def test_golden_files_show_the_geometry():
 
 
 def cells_of(tex: str, style_start: str) -> set:
-    """Cells (x, y) filled by the line that starts with `style_start`."""
+    """Cells (x, y) filled by the line that starts with `style_start`: each
+    '(x,y) rectangle ++(w,h)' covers w x h cells."""
     import re
     [line] = [text for text in tex.splitlines() if text.startswith(style_start)]
-    return {(int(x), int(y)) for x, y in re.findall(r"\((-?\d+),(-?\d+)\) rectangle", line)}
+    return {(x + dx, y + dy)
+            for x, y, w, h in ((int(x), int(y), int(w), int(h)) for x, y, w, h in re.findall(
+                r"\((-?\d+),(-?\d+)\) rectangle \+\+\((\d+),(\d+)\)", line))
+            for dx in range(w) for dy in range(h)}
 
 
 def test_new_golden_files_show_the_geometry():
@@ -76,13 +80,13 @@ def test_new_golden_files_show_the_geometry():
     assert r"\usetikzlibrary{patterns}" in cropped
     hatched = cells_of(cropped, r"\fill[white, fill opacity=0.55")
     assert len(hatched) == 24 and (0, 0) in hatched and (3, 3) not in hatched
-    assert cells_of(cropped, r"\fill[footprint, opacity=0.4] (2,4)") == {
+    assert cells_of(cropped, r"\fill[footprint, opacity=0.4] (2,2) rectangle ++(3,3)") == {
         (x, y) for x in (2, 3, 4) for y in (2, 3, 4)}
-    assert "(1.6ex,1.6ex); cropped};" in cropped
+    assert "(1.6ex,1.6ex); cropped%\n\\end{lrbox}" in cropped      # last in the key
     # reflect padding 2 on a 5x5 input: 9x9 drawn, 81 - 25 = 56 tinted cells
     reflect = (GOLDEN_DIR / "numerical_reflect_padding_05.tex").read_text()
     assert len(cells_of(reflect, r"\fill[input!35]")) == 56
-    assert "reflect padding};" in reflect
+    assert "reflect padding%\n\\end{lrbox}" in reflect
     # causal, k=2, d=2 on 1x16: 2 cells of padding on the left only; step 5 reads
     # drawn cells 5 and 7 (inputs 3 and 5) for output 5
     causal = (GOLDEN_DIR / "causal_dilated_05.tex").read_text()

@@ -36,7 +36,7 @@ def step_label(spec: FigureSpec, step: int) -> str:
 def storyboard_tex(spec: FigureSpec) -> str:
     """TeX source of the storyboard sheet (pure)."""
     from ..build import figure_values
-    from ..tikz import environment, render_static, render_step
+    from ..tikz import environment, render_boxes, render_step
     values = figure_values(spec)
     columns = grid_columns(spec)
     cells = []
@@ -45,7 +45,7 @@ def storyboard_tex(spec: FigureSpec) -> str:
                       "label": step_label(spec, step)})
     rows = [cells[start:start + columns] for start in range(0, len(cells), columns)]
     return environment().get_template(STORYBOARD_TEMPLATE).render(
-        static=render_static(spec, values), rows=rows, columns=columns)
+        boxes=render_boxes(spec, values), rows=rows, columns=columns)
 
 
 def storyboard_pdf(spec: FigureSpec) -> bytes:

@@ -1,0 +1,147 @@
+"""A pdflatex format with the figures' preamble already loaded.
+
+Loading the document class and TikZ is about half of pdflatex's time on a
+small figure.  `preloaded_format()` dumps that preamble once into a format
+file (`pdflatex -ini`), kept in the user's cache, and every figure document
+then starts from it.  The pages are the same either way (a test compares
+them pixel for pixel).
+
+The format is used only while nothing it was made from has changed: beside
+it lies the list of every file pdflatex read to make it (from its -recorder
+file, the base format and every .sty included) with their sizes and times,
+and the pdflatex program's own.  Anything that differs, or any failure to
+make or read it, means the figure is compiled the plain way, never an error.
+
+Set CONVARITH_TEX_FORMAT=0 to always compile the plain way, and
+CONVARITH_CACHE_DIR to keep the cache somewhere other than
+$XDG_CACHE_HOME/convarith (or ~/.cache/convarith).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import subprocess
+from pathlib import Path
+
+DISABLE_ENV = "CONVARITH_TEX_FORMAT"
+PREAMBLE_TEMPLATE = "preamble.tex.j2"
+DUMP_TIMEOUT_SECONDS = 120
+# The job name of the dump, inside its private directory.
+JOBNAME = "preamble"
+
+
+def preamble_tex() -> str:
+    """The class and packages that every figure document loads."""
+    from .tikz import environment
+    return environment().get_template(PREAMBLE_TEMPLATE).render()
+
+
+def _stamp(path: str) -> list | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns]
+
+
+def _key(pdflatex: str, preamble: str, env: dict) -> str:
+    """The program, the preamble, and the settings that tell TeX where its
+    files are (TEXINPUTS, TEXMFHOME, ...): a format is made for all three."""
+    program = os.path.realpath(pdflatex)
+    search = sorted((name, value) for name, value in env.items() if name.startswith("TEX"))
+    text = json.dumps([program, _stamp(program), preamble, search])
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _read_files(recorder: Path) -> list[str]:
+    """Absolute paths of the files a -recorder run read (its .fls)."""
+    paths = []
+    for line in recorder.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("INPUT ") and os.path.isabs(line[6:]):
+            paths.append(line[6:])
+    return sorted(set(paths))
+
+
+def _still_valid(manifest: Path) -> bool:
+    try:
+        stamps = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(stamps, dict) and bool(stamps) and all(
+        _stamp(path) == stamp for path, stamp in stamps.items())
+
+
+def _dump(pdflatex: str, preamble: str, fmt: Path, manifest: Path, env: dict) -> bool:
+    """Make the format; True if it is in place."""
+    from .files import private_workdir
+    with private_workdir("texformat") as workdir:
+        Path(workdir, f"{JOBNAME}.tex").write_text(preamble + "\\dump\n", encoding="utf-8")
+        try:
+            result = subprocess.run(
+                [pdflatex, "-ini", "-interaction=nonstopmode", "-halt-on-error",
+                 "-no-shell-escape", "-recorder", f"-jobname={JOBNAME}",
+                 "&pdflatex", f"{JOBNAME}.tex"],
+                cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+                capture_output=True, timeout=DUMP_TIMEOUT_SECONDS)
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        made = Path(workdir, f"{JOBNAME}.fmt")
+        recorder = Path(workdir, f"{JOBNAME}.fls")
+        if result.returncode != 0 or not made.is_file() or not recorder.is_file():
+            return False
+        read = _read_files(recorder)
+        if not read:
+            return False
+        stamps = {path: _stamp(path) for path in read}
+        try:
+            fmt.parent.mkdir(parents=True, exist_ok=True)
+            # Each file is moved into place whole, the list last, so a format
+            # is only ever taken with its list; a concurrent run's copy is
+            # as good as ours.
+            _put(made.read_bytes(), fmt)
+            _put(json.dumps(stamps).encode(), manifest)
+        except OSError:
+            return False
+    return True
+
+
+def _put(data: bytes, path: Path) -> None:
+    """Write `data` to a temporary beside `path`, then rename it to `path`."""
+    import tempfile
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp",
+                                    dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+
+
+def preloaded_format(pdflatex: str, env: dict) -> Path | None:
+    """The format file to start figure documents from, made if need be; None
+    when it is switched off or cannot be had (then compile the plain way)."""
+    if os.environ.get(DISABLE_ENV, "1") in ("0", "no", "off", "false"):
+        return None
+    from .files import cache_dir
+    preamble = preamble_tex()
+    directory = cache_dir() / "tex"
+    key = _key(pdflatex, preamble, env)
+    fmt, manifest = directory / f"figure-{key}.fmt", directory / f"figure-{key}.files"
+    if fmt.is_file() and _still_valid(manifest):
+        return fmt
+    if _dump(pdflatex, preamble, fmt, manifest, env) and _still_valid(manifest):
+        return fmt
+    return None
+
+
+def forget(fmt: Path) -> None:
+    """Remove a format that pdflatex could not start from."""
+    for path in (fmt, fmt.with_suffix(".files")):
+        with contextlib.suppress(OSError):
+            path.unlink()

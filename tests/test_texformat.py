@@ -1,0 +1,131 @@
+"""The preloaded pdflatex format (convarith.texformat): the same pages as a
+plain compile, remade when what it was made from changes, and never the
+cause of an error."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from convarith import texformat
+from convarith.build import figure_tex
+from convarith.catalogue import CATALOGUE
+from convarith.latex import compile_tex, split_pages
+
+pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONVARITH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv(texformat.DISABLE_ENV, raising=False)
+    return tmp_path / "cache" / "tex"
+
+
+def entry(name):
+    return next(e for e in CATALOGUE if e.name == name)
+
+
+def pixels(pdf: bytes) -> list[np.ndarray]:
+    from pdf2image import convert_from_bytes
+    return [np.asarray(page.convert("RGB")) for page in convert_from_bytes(pdf, dpi=100)]
+
+
+def formats(cache):
+    return sorted(cache.glob("*.fmt")) if cache.is_dir() else []
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", ["padding_strides", "numerical_transposed",
+                                  "numerical_multichannel"])
+def test_pages_from_the_format_equal_plain_pages(cache, monkeypatch, name):
+    """Labelled, numerical and channel figures: every page pixel for pixel."""
+    spec = entry(name).spec()
+    if name == "numerical_transposed":     # with its labels and legend
+        spec = dataclasses.replace(spec, labels=True)
+    tex = figure_tex(spec, range(spec.steps))
+    preloaded = compile_tex(tex, name)
+    assert len(formats(cache)) == 1, "the first compile made the format"
+    monkeypatch.setenv(texformat.DISABLE_ENV, "0")
+    plain = compile_tex(tex, name)
+    assert len(split_pages(preloaded)) == len(split_pages(plain)) == spec.steps
+    for number, (ours, theirs) in enumerate(zip(pixels(preloaded), pixels(plain))):
+        assert ours.shape == theirs.shape, f"page {number}"
+        assert np.array_equal(ours, theirs), f"page {number} differs"
+
+
+@pytest.mark.integration
+def test_switched_off_makes_no_format(cache, monkeypatch):
+    monkeypatch.setenv(texformat.DISABLE_ENV, "0")
+    spec = entry("no_padding_no_strides").spec()
+    compile_tex(figure_tex(spec, [0]), "off")
+    assert formats(cache) == []
+
+
+@pytest.mark.integration
+def test_format_is_remade_when_a_file_it_read_changes(cache):
+    pdflatex = shutil.which("pdflatex")
+    env = dict(os.environ)
+    first = texformat.preloaded_format(pdflatex, env)
+    assert first is not None and first.is_file()
+    made = first.stat().st_mtime_ns
+    assert texformat.preloaded_format(pdflatex, env) == first
+    assert first.stat().st_mtime_ns == made, "a valid format is reused"
+    # As if tikz.sty had been updated since: its recorded size no longer matches.
+    listing = first.with_suffix(".files")
+    stamps = json.loads(listing.read_text())
+    tikz = next(path for path in stamps if path.endswith("/tikz.sty"))
+    stamps[tikz][0] += 1
+    listing.write_text(json.dumps(stamps))
+    again = texformat.preloaded_format(pdflatex, env)
+    assert again == first
+    assert json.loads(listing.read_text())[tikz] == [os.stat(tikz).st_size,
+                                                     os.stat(tikz).st_mtime_ns]
+
+
+@pytest.mark.integration
+def test_tex_search_path_is_part_of_the_key(cache):
+    pdflatex = shutil.which("pdflatex")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEX")}
+    ours = texformat.preloaded_format(pdflatex, env)
+    # TeX's own tree hidden: no format can be made, and the first is not taken.
+    assert texformat.preloaded_format(pdflatex, {**env, "TEXINPUTS": "."}) is None
+    assert ours is not None and ours.is_file()
+
+
+@pytest.mark.integration
+def test_a_damaged_format_is_dropped_and_the_figure_still_compiles(cache):
+    spec = entry("padding_strides").spec()
+    tex = figure_tex(spec, range(spec.steps))
+    compile_tex(tex, "first")
+    [fmt] = formats(cache)
+    fmt.write_bytes(b"not a format")       # its listing still matches
+    pages = split_pages(compile_tex(tex, "damaged"))
+    assert len(pages) == spec.steps
+    assert not fmt.exists() or fmt.read_bytes() != b"not a format"
+
+
+@pytest.mark.integration
+def test_an_error_in_the_document_is_reported_once_not_retried(cache, monkeypatch):
+    from convarith.errors import ToolError
+    spec = entry("padding_strides").spec()
+    tex = figure_tex(spec, [0]).replace("\\end{document}", "\\undefinedmacro\n\\end{document}")
+    calls = []
+    real_run = __import__("subprocess").run
+
+    def counting_run(command, *args, **kwargs):
+        if "-ini" not in command:
+            calls.append(command)
+        return real_run(command, *args, **kwargs)
+
+    compile_tex(figure_tex(spec, [0]), "warm")          # the format exists now
+    monkeypatch.setattr("convarith.latex.subprocess.run", counting_run)
+    with pytest.raises(ToolError, match="Undefined control sequence"):
+        compile_tex(tex, "broken")
+    assert len(calls) == 1 and any(str(a).startswith("-fmt=") for a in calls[0])
+    assert len(formats(cache)) == 1, "the format is kept: the error was the document's"
