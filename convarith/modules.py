@@ -10,26 +10,9 @@ TORCH_MISSING = ("convarith.from_module reads a PyTorch layer, but PyTorch is no
                  "max_pool2d or avg_pool2d instead.")
 
 
-def _same_padding(module) -> tuple[int, int]:
-    """padding='same' as symmetric padding, where it is symmetric."""
-    pads = []
-    for k, d in zip(module.kernel_size, module.dilation):
-        total = d * (k - 1)
-        if total % 2:
-            raise ParameterError(
-                f"padding='same' with kernel size {k} and dilation {d} pads one "
-                "side more than the other, which these figures cannot show; use an "
-                "odd kernel size (or an even dilation).")
-        pads.append(total // 2)
-    return tuple(pads)
-
-
 def _padding(module):
-    if module.padding == "valid":
-        return 0
-    if module.padding == "same":
-        return _same_padding(module)
-    return module.padding
+    """A Conv2d's padding as conv2d takes it: a size, or 'same' ('valid' is 0)."""
+    return 0 if module.padding == "valid" else module.padding
 
 
 def module_call(module):
@@ -41,31 +24,22 @@ def module_call(module):
     from . import api
     name = type(module).__name__
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
-        if module.padding_mode != "zeros":
-            raise ParameterError(
-                f"{name}(padding_mode={module.padding_mode!r}) is not drawn; these "
-                "figures show zero padding.")
         common = dict(kernel_size=module.kernel_size, stride=module.stride,
                       dilation=module.dilation, in_channels=module.in_channels,
                       out_channels=module.out_channels, groups=module.groups)
         if isinstance(module, nn.ConvTranspose2d):
+            # (PyTorch allows only padding_mode='zeros' here.)
             return api.conv_transpose2d, dict(common, padding=module.padding,
                                               output_padding=module.output_padding)
-        return api.conv2d, dict(common, padding=_padding(module))
+        return api.conv2d, dict(common, padding=_padding(module),
+                                padding_mode=module.padding_mode)
     if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):
-        if module.ceil_mode:
-            raise ParameterError(f"{name}(ceil_mode=True) is not drawn; these figures "
-                                 "follow ceil_mode=False.")
         kwargs = dict(kernel_size=module.kernel_size, stride=module.stride,
-                      padding=module.padding)
+                      padding=module.padding, ceil_mode=module.ceil_mode)
         if isinstance(module, nn.MaxPool2d):
             return api.max_pool2d, dict(kwargs, dilation=module.dilation)
-        if not module.count_include_pad or module.divisor_override is not None:
-            raise ParameterError(
-                f"{name} with count_include_pad=False or a divisor_override is not "
-                "drawn; these figures divide by the whole window, as PyTorch does "
-                "by default.")
-        return api.avg_pool2d, kwargs
+        return api.avg_pool2d, dict(kwargs, count_include_pad=module.count_include_pad,
+                                    divisor_override=module.divisor_override)
     raise ParameterError(
         f"convarith.from_module draws nn.Conv2d, nn.ConvTranspose2d, nn.MaxPool2d "
         f"and nn.AvgPool2d layers, not {name}.")

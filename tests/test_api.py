@@ -7,6 +7,7 @@ import re
 import shlex
 import sys
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -150,16 +151,70 @@ def test_from_module_output_shape_is_torchs(module):
     assert animation.spec.out_channels == out.shape[1]
 
 
+def module_output(module, described: dict) -> np.ndarray:
+    """The layer itself on the figure's input, with the figure's weights."""
+    x = torch.tensor(described["input"], dtype=torch.float64)
+    x = x.reshape(1, -1, *x.shape[-2:])
+    module = module.double()
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+        with torch.no_grad():
+            module.weight.copy_(torch.tensor(described["kernel"], dtype=torch.float64)
+                                .reshape(module.weight.shape))
+            if module.bias is not None:
+                module.bias.zero_()
+    with torch.no_grad():
+        return module(x)[0].numpy()
+
+
+@pytest.mark.parametrize("module, input_size", [
+    (nn.Conv2d(1, 1, 3, padding=1, padding_mode="reflect"), 5),
+    (nn.Conv2d(2, 2, 3, padding=1, padding_mode="circular", bias=False), 4),
+    (nn.Conv2d(1, 1, 3, padding=2, padding_mode="replicate"), 4),
+    (nn.Conv2d(1, 1, 2, padding="same"), 5),              # one cell more bottom/right
+    (nn.Conv2d(1, 1, (2, 3), padding="same", dilation=(1, 2)), (4, 6)),
+    (nn.MaxPool2d(3, stride=2, ceil_mode=True), 6),
+    (nn.MaxPool2d(2, stride=2, padding=1, ceil_mode=True), 5),
+    (nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False), 5),
+    (nn.AvgPool2d(2, stride=2, padding=1, ceil_mode=True, count_include_pad=False), 4),
+])
+def test_from_module_draws_padding_modes_same_ceil_mode_and_counts_as_torch(module,
+                                                                            input_size):
+    """Settings beyond the defaults, checked value for value against the layer."""
+    described = convarith.from_module(module, input_size, numerical=True).describe()
+    expected = module_output(module, described)
+    assert np.asarray(described["output"]).shape[-2:] == expected.shape[-2:]
+    assert np.allclose(np.asarray(described["output"]).reshape(expected.shape), expected)
+
+
+@pytest.mark.parametrize("call, flags", [
+    (lambda: convarith.conv2d(5, 3, padding=1, padding_mode="reflect"),
+     "-i 5 -k 3 -p 1 --padding-mode reflect"),
+    (lambda: convarith.conv2d(5, 2, padding="same"), "-i 5 -k 2 -p same"),
+    (lambda: convarith.conv2d((1, 8), (1, 3), padding="causal"), "-i 1,8 -k 1,3 -p causal"),
+    (lambda: convarith.conv2d(5, 3, padding="valid"), "-i 5 -k 3 -p 0"),
+    (lambda: convarith.max_pool2d(6, 3, stride=2, ceil_mode=True, in_channels=2),
+     "-i 6 -k 3 -s 2 -m max --ceil-mode --in-channels 2"),
+    (lambda: convarith.avg_pool2d(5, 3, 2, 1, count_include_pad=False),
+     "-i 5 -k 3 -s 2 -p 1 -m average --no-count-include-pad"),
+])
+def test_api_settings_beyond_the_defaults_are_the_flags(call, flags):
+    animation = call()
+    kind = animation.spec.kind
+    assert animation.describe() == cli_describe(kind, animation.spec.name, flags)
+
+
 @pytest.mark.parametrize("module, words", [
     (nn.Linear(3, 4), r"nn.Conv2d.*not Linear"),
-    (nn.Conv2d(1, 1, 3, padding_mode="reflect"), r"padding_mode='reflect'"),
-    (nn.Conv2d(1, 1, 2, padding="same"), r"padding='same'.*one side more"),
-    (nn.MaxPool2d(2, ceil_mode=True), r"ceil_mode=True"),
-    (nn.AvgPool2d(2, count_include_pad=False), r"count_include_pad=False"),
+    (nn.AvgPool2d(2, divisor_override=3), r"divisor_override=3"),
 ])
 def test_from_module_refuses_what_it_cannot_draw_in_words(module, words):
     with pytest.raises(ParameterError, match=words):
         convarith.from_module(module, 5)
+
+
+def test_api_padding_mode_is_checked_as_on_the_command_line():
+    with pytest.raises(ParameterError, match="padding-mode"):
+        convarith.conv2d(5, 3, padding=1, padding_mode="mirror")
 
 
 def test_from_module_without_torch_says_how_to_get_it(monkeypatch):
