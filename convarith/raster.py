@@ -56,22 +56,26 @@ def check_single_pages(pdfs: Sequence[Path]) -> None:
             raise DamagedInput(pdf, f"it has {pages} pages, a frame has one")
 
 
-def merge_pdfs(pdfs: Sequence[Path], merged: Path) -> None:
-    """Join the PDFs into one file: with poppler's pdfunite when there is more
-    than one (much faster than pypdf), checking each input first."""
+def merge_pdfs(pdfs: Sequence[Path], merged: Path) -> Path:
+    """The PDFs as one file, checking each input first: a single PDF as it
+    is, several joined into `merged` with poppler's pdfunite (much faster
+    than pypdf)."""
     for pdf in pdfs:
         if not Path(pdf).is_file():
             raise ToolError(f"The PDF '{pdf}' does not exist; build it first "
                             "(make all_animations builds every frame).")
+    if len(pdfs) == 1:
+        return Path(pdfs[0])
     pdfunite = shutil.which("pdfunite")
-    if pdfunite is None or len(pdfs) == 1:
+    if pdfunite is None:
         merged.write_bytes(merge_pages(list(pdfs)))
-        return
+        return merged
     result = subprocess.run([pdfunite, *map(str, pdfs), str(merged)],
                             capture_output=True, text=True)
     if result.returncode != 0:
         # pypdf reads them one by one, so its error names the damaged file.
         merged.write_bytes(merge_pages(list(pdfs)))
+    return merged
 
 
 def _render(merged: Path, first: int, last: int, dpi: int, threads: int) -> list:
@@ -121,8 +125,7 @@ class PageFrames:
         require_program("pdfinfo")
         kept, kept_bytes = [], 0
         with private_workdir("raster") as workdir:
-            merged = workdir / "pages.pdf"
-            merge_pdfs(self.pdfs, merged)
+            merged = merge_pdfs(self.pdfs, workdir / "pages.pdf")
             pages, frame_bytes = self._pages_and_frame_bytes(merged)
             if pages != len(self.pdfs):
                 check_single_pages(self.pdfs)
