@@ -97,7 +97,6 @@ def _dump(pdflatex: str, preamble: str, fmt: Path, manifest: Path, env: dict) ->
             return False
         stamps = {path: _stamp(path) for path in read}
         try:
-            fmt.parent.mkdir(parents=True, exist_ok=True)
             # Each file is moved into place whole, the list last, so a format
             # is only ever taken with its list; a concurrent run's copy is
             # as good as ours.
@@ -135,9 +134,20 @@ def preloaded_format(pdflatex: str, env: dict) -> Path | None:
     fmt, manifest = directory / f"figure-{key}.fmt", directory / f"figure-{key}.files"
     if fmt.is_file() and _still_valid(manifest):
         return fmt
+    if not _writable(directory):
+        return None
     if _dump(pdflatex, preamble, fmt, manifest, env) and _still_valid(manifest):
         return fmt
     return None
+
+
+def _writable(directory: Path) -> bool:
+    """Whether the format can be kept there (else no time is spent making it)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK | os.X_OK)
 
 
 def forget(fmt: Path) -> None:

@@ -129,3 +129,25 @@ def test_an_error_in_the_document_is_reported_once_not_retried(cache, monkeypatc
         compile_tex(tex, "broken")
     assert len(calls) == 1 and any(str(a).startswith("-fmt=") for a in calls[0])
     assert len(formats(cache)) == 1, "the format is kept: the error was the document's"
+
+
+@pytest.mark.integration
+def test_no_cache_to_write_means_no_format_and_no_time_spent(tmp_path, monkeypatch):
+    """A cache under a regular file cannot exist: the figure compiles the plain
+    way, and no pdflatex -ini run is attempted."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("CONVARITH_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.delenv(texformat.DISABLE_ENV, raising=False)
+    dumps = []
+    real_run = __import__("subprocess").run
+
+    def recording_run(command, *args, **kwargs):
+        if "-ini" in command:
+            dumps.append(command)
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr("subprocess.run", recording_run)
+    spec = entry("no_padding_no_strides").spec()
+    assert len(split_pages(compile_tex(figure_tex(spec, [0, 1]), "nocache"))) == 2
+    assert dumps == []
