@@ -88,7 +88,7 @@ def _render(merged: Path, first: int, last: int, dpi: int, threads: int) -> list
         raise ToolError(missing_program_message("pdfinfo")) from None
     except PDFPageCountError as error:
         raise ToolError(f"poppler could not read the PDFs: {error}") from None
-    return [image.convert("RGB") for image in images]
+    return [image if image.mode == "RGB" else image.convert("RGB") for image in images]
 
 
 class PageFrames:
