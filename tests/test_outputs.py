@@ -108,3 +108,19 @@ def test_svg_storyboard_renders_like_the_png_one(outputs):
 def test_svg_frames_one_per_step(outputs):
     svgs = sorted(p.name for p in (outputs / "svg").iterdir())
     assert svgs == [f"demo_{n:02d}.svg" for n in range(STEPS)]
+
+
+@pytest.mark.parametrize("flags", [
+    "--transposed-input 4 -k 3 -s 2 -p 3 --labels",          # hatched cropped border
+    "--type numerical -i 6 -k 3 -s 2 -m max --ceil-mode",    # hatched overhang
+])
+def test_storyboards_of_hatched_figures_compile(tmp_path, flags):
+    """Figures that hatch cells need TikZ's patterns library on the sheet too."""
+    from pypdf import PdfReader
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert console(shlex.split(f"animate hatched {flags} --out board.pdf")) == 0
+    finally:
+        os.chdir(cwd)
+    assert len(PdfReader(tmp_path / "board.pdf").pages) == 1

@@ -36,6 +36,7 @@ def step_label(spec: FigureSpec, step: int) -> str:
 def storyboard_tex(spec: FigureSpec) -> str:
     """TeX source of the storyboard sheet (pure)."""
     from ..build import figure_values
+    from ..marks import uses_patterns
     from ..tikz import environment, render_boxes, render_step
     values = figure_values(spec)
     columns = grid_columns(spec)
@@ -45,7 +46,8 @@ def storyboard_tex(spec: FigureSpec) -> str:
                       "label": step_label(spec, step)})
     rows = [cells[start:start + columns] for start in range(0, len(cells), columns)]
     return environment().get_template(STORYBOARD_TEMPLATE).render(
-        boxes=render_boxes(spec, values), rows=rows, columns=columns)
+        boxes=render_boxes(spec, values), rows=rows, columns=columns,
+        patterns=uses_patterns(spec))
 
 
 def storyboard_pdf(spec: FigureSpec) -> bytes:
