@@ -35,6 +35,17 @@ def cache_dir() -> Path:
     return Path(base) / "convarith"
 
 
+def cache_subdir(name: str) -> Path | None:
+    """The cache's directory `name`, made if need be; None when it cannot be
+    made or written (then nothing is cached, and no time spent on it)."""
+    directory = cache_dir() / name
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return directory if os.access(directory, os.W_OK | os.X_OK) else None
+
+
 def ensure_directory(directory: Path) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)

@@ -120,7 +120,7 @@ def _with_format(tex: str, pdflatex: str, env: dict) -> tuple[str, Path] | None:
     preamble = preamble_tex()
     if preamble not in tex:
         return None
-    fmt = preloaded_format(pdflatex, env)
+    fmt = preloaded_format(pdflatex, env, preamble)
     if fmt is None:
         return None
     return tex.replace(preamble, "%\n" * preamble.count("\n"), 1), fmt

@@ -76,7 +76,8 @@ def _still_valid(manifest: Path) -> bool:
 
 def _dump(pdflatex: str, preamble: str, fmt: Path, manifest: Path, env: dict) -> bool:
     """Make the format; True if it is in place."""
-    from .files import private_workdir
+    from .errors import ToolError
+    from .files import private_workdir, write_bytes_atomic
     with private_workdir("texformat") as workdir:
         Path(workdir, f"{JOBNAME}.tex").write_text(preamble + "\\dump\n", encoding="utf-8")
         try:
@@ -100,54 +101,31 @@ def _dump(pdflatex: str, preamble: str, fmt: Path, manifest: Path, env: dict) ->
             # Each file is moved into place whole, the list last, so a format
             # is only ever taken with its list; a concurrent run's copy is
             # as good as ours.
-            _put(made.read_bytes(), fmt)
-            _put(json.dumps(stamps).encode(), manifest)
-        except OSError:
+            write_bytes_atomic(fmt, made.read_bytes())
+            write_bytes_atomic(manifest, json.dumps(stamps).encode())
+        except (OSError, ToolError):
             return False
     return True
 
 
-def _put(data: bytes, path: Path) -> None:
-    """Write `data` to a temporary beside `path`, then rename it to `path`."""
-    import tempfile
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp",
-                                    dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
-
-
-def preloaded_format(pdflatex: str, env: dict) -> Path | None:
-    """The format file to start figure documents from, made if need be; None
-    when it is switched off or cannot be had (then compile the plain way)."""
+def preloaded_format(pdflatex: str, env: dict, preamble: str | None = None) -> Path | None:
+    """The format file with `preamble` (default: preamble_tex()) loaded, to
+    start figure documents from, made if need be; None when it is switched
+    off or cannot be had (then compile the plain way)."""
     if os.environ.get(DISABLE_ENV, "1") in ("0", "no", "off", "false"):
         return None
-    from .files import cache_dir
-    preamble = preamble_tex()
-    directory = cache_dir() / "tex"
+    preamble = preamble_tex() if preamble is None else preamble
+    from .files import cache_subdir
+    directory = cache_subdir("tex")
+    if directory is None:
+        return None
     key = _key(pdflatex, preamble, env)
     fmt, manifest = directory / f"figure-{key}.fmt", directory / f"figure-{key}.files"
     if fmt.is_file() and _still_valid(manifest):
         return fmt
-    if not _writable(directory):
-        return None
     if _dump(pdflatex, preamble, fmt, manifest, env) and _still_valid(manifest):
         return fmt
     return None
-
-
-def _writable(directory: Path) -> bool:
-    """Whether the format can be kept there (else no time is spent making it)."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return os.access(directory, os.W_OK | os.X_OK)
 
 
 def forget(fmt: Path) -> None:

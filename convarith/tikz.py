@@ -7,7 +7,6 @@ grid with H rows occupies y from H - 1 - r to H - r.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -48,15 +47,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (Jinja checks each against its
     template's source), which saves each pdflatex job a tenth of its Python
     time; none when the cache directory cannot be made."""
-    from .files import cache_dir
-    directory = cache_dir() / "templates"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(directory, os.W_OK | os.X_OK):
-        return None
-    return jinja2.FileSystemBytecodeCache(str(directory))
+    from .files import cache_subdir
+    directory = cache_subdir("templates")
+    return None if directory is None else jinja2.FileSystemBytecodeCache(str(directory))
 
 
 @lru_cache(maxsize=None)
