@@ -23,6 +23,7 @@ Q := $(if $(V),,@)
 SETUP_STAMP := $(VENV)/.setup-done
 TEST_STAMP := $(VENV)/.setup-test-done
 LINT_STAMP := $(VENV)/.setup-lint-done
+BYTECODE_STAMP := convarith/__pycache__/.compiled
 export PDFLATEX
 # Fixed dates in every PDF, so builds are byte-identical.
 export SOURCE_DATE_EPOCH := 0
@@ -61,6 +62,13 @@ all_animations: $(ALL_GIF) $(ALL_PNG) $(ALL_PDF)
 
 $(SETUP_STAMP): pyproject.toml bin/setup convarith/tools.py
 	python3 bin/setup --venv $(VENV) --stamp $@
+
+# The package byte-compiled once for the build's many short Python processes,
+# which would otherwise each compile it again wherever Python may not save
+# bytecode itself (PYTHONDONTWRITEBYTECODE, common in containers).
+$(BYTECODE_STAMP): $(wildcard convarith/*.py convarith/*/*.py) | $(SETUP_STAMP)
+	$(Q)$(PYTHON) -m compileall -q convarith
+	@touch $@
 
 $(TEST_STAMP): $(SETUP_STAMP)
 	python3 bin/setup --venv $(VENV) --test --stamp $@

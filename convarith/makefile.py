@@ -57,10 +57,10 @@ ALL_PDF += $({var}_PDF)
 ALL_PNG += $({var}_PNG)
 {group} += gif/{entry.name}.gif
 {spec.kind.upper()}_PDF += $({var}_PDF)
-$({var}_PDF) &: $({deps}) | $(SETUP_STAMP)
+$({var}_PDF) &: $({deps}) | $(SETUP_STAMP) $(BYTECODE_STAMP)
 \t@echo "  pdf  {entry.name} ({spec.steps} steps)"
 \t$(Q)$(PRODUCE_FIGURE) {spec.kind} {entry.name} all {flags}
-$({var}_PNG) gif/{entry.name}.gif &: $({var}_PDF) $(FRAME_DEPS) | $(SETUP_STAMP)
+$({var}_PNG) gif/{entry.name}.gif &: $({var}_PDF) $(FRAME_DEPS) | $(SETUP_STAMP) $(BYTECODE_STAMP)
 \t@echo "  png  {entry.name} -> gif/{entry.name}.gif"
 \t$(Q)$(PYTHON) -m convarith frames --dpi $(DPI) gif/{entry.name}.gif $({var}_PDF)
 """
