@@ -12,7 +12,7 @@ drawn faded.
 
 from __future__ import annotations
 
-import numpy as np
+import itertools
 
 from .spec import FigureSpec
 
@@ -155,7 +155,9 @@ def _longest_equation(spec: FigureSpec, values) -> int:
     longest = 0
     for channel in range(spec.out_channels):
         names = " + ".join(f"p{c}" for c in spec.group_inputs(channel))
-        for (row, col), result in np.ndenumerate(values.output[channel]):
+        rows, cols = values.output[channel].shape
+        for row, col in itertools.product(range(rows), range(cols)):
+            result = values.output[channel, row, col]
             terms = " + ".join(_number(p) for p in values.partial[channel, :, row, col])
             text = f"output channel {channel}: {names} = {terms} = {result:.0f}"
             longest = max(longest, len(text))

@@ -189,7 +189,8 @@ def staging_pngs(frames, pngs: Sequence[Path], staged: StagedFiles) -> Iterator:
     if len(frames) != len(pngs):
         raise ValueError("one PNG path is needed for each frame")
     for image, png in zip(frames, pngs):
-        if image.getextrema() and all(low == high for low, high in image.getextrema()):
+        extrema = image.getextrema()
+        if extrema and all(low == high for low, high in extrema):
             raise ToolError(f"The frame for '{png}' is blank (one colour all over): "
                             "the figure's template drew nothing. No file was changed.")
         staged.stage(png).write_bytes(encode_png(image))

@@ -60,6 +60,28 @@ def test_pages_from_the_format_equal_plain_pages(cache, monkeypatch, name):
 
 
 @pytest.mark.integration
+def test_format_is_kept_uncompressed_and_pdflatex_starts_from_it(cache, monkeypatch):
+    """pdflatex dumps a gzip file; the cache keeps it inflated, and the next
+    compile starts from it (one pdflatex run, with -fmt) and keeps it."""
+    spec = entry("no_padding_no_strides").spec()
+    compile_tex(figure_tex(spec, [0]), "first")
+    [fmt] = formats(cache)
+    with open(fmt, "rb") as handle:
+        assert handle.read(2) != texformat.GZIP_MAGIC
+    runs = []
+    real_run = __import__("subprocess").run
+
+    def recording_run(command, *args, **kwargs):
+        runs.append(command)
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr("convarith.latex.subprocess.run", recording_run)
+    assert len(split_pages(compile_tex(figure_tex(spec, [0, 1]), "second"))) == 2
+    assert len(runs) == 1 and f"-fmt={fmt}" in runs[0]
+    assert formats(cache) == [fmt]
+
+
+@pytest.mark.integration
 def test_switched_off_makes_no_format(cache, monkeypatch):
     monkeypatch.setenv(texformat.DISABLE_ENV, "0")
     spec = entry("no_padding_no_strides").spec()
