@@ -71,7 +71,7 @@ def makefile_text(entries: Sequence[Entry]) -> str:
     common = f"""
 ANIMATIONS := {" ".join(e.name for e in entries)}
 FIGURE_CODE := {module_paths(PDF_CODE)} bin/produce_figure convarith/catalogue.py
-SHARED_TEMPLATES := templates/document.tex.j2 templates/colours.tex.j2 templates/legend.tex.j2 templates/marks.tex.j2 templates/macros.tex.j2 templates/preamble.tex.j2 templates/boxes.tex.j2
+SHARED_TEMPLATES := templates/document.tex.j2 templates/colours.tex.j2 templates/legend.tex.j2 templates/marks.tex.j2 templates/macros.tex.j2 templates/preamble.tex.j2 templates/drawing.tex.j2 templates/boxes.tex.j2
 ARITHMETIC_DEPS := $(SHARED_TEMPLATES) templates/arithmetic.tex.j2 $(FIGURE_CODE)
 NUMERICAL_DEPS := $(SHARED_TEMPLATES) templates/numerical.tex.j2 $(FIGURE_CODE) {module_paths(NUMERICAL_CODE)}
 ARITHMETIC_CHANNELS_DEPS := $(SHARED_TEMPLATES) templates/arithmetic_channels.tex.j2 $(FIGURE_CODE) {module_paths(CHANNEL_CODE)}

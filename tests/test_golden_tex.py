@@ -54,7 +54,7 @@ def test_golden_files_show_the_geometry():
     assert r"(0,0) grid (7,7);" in tex
     assert unit_squares(tex) == 25
     assert "yshift=8cm" in tex and "xshift=-5pt" in tex
-    assert "(0,0) grid (3,3);" in tex
+    assert r"\cellgrid{0}{0}{3}{3}" in tex
     odd = (GOLDEN_DIR / "padding_strides_odd_transposed_00.tex").read_text()
     assert r"(0,0) grid (8,8);" in odd          # i + k - 1 = 6 + 3 - 1
     assert unit_squares(odd) == 9                # 3x3 units
@@ -62,13 +62,15 @@ def test_golden_files_show_the_geometry():
 
 def cells_of(tex: str, style_start: str) -> set:
     """Cells (x, y) filled by the line that starts with `style_start`: each
-    '(x,y) rectangle ++(w,h)' covers w x h cells."""
+    '(x,y) rectangle ++(w,h)' (TikZ) covers w x h cells, and so does each
+    '\\cellrect{x}{y}{x+w}{y+h}' (drawing.tex.j2)."""
     import re
     [line] = [text for text in tex.splitlines() if text.startswith(style_start)]
-    return {(x + dx, y + dy)
-            for x, y, w, h in ((int(x), int(y), int(w), int(h)) for x, y, w, h in re.findall(
-                r"\((-?\d+),(-?\d+)\) rectangle \+\+\((\d+),(\d+)\)", line))
-            for dx in range(w) for dy in range(h)}
+    boxes = [(int(x), int(y), int(w), int(h)) for x, y, w, h in re.findall(
+        r"\((-?\d+),(-?\d+)\) rectangle \+\+\((\d+),(\d+)\)", line)]
+    boxes += [(int(x), int(y), int(u) - int(x), int(v) - int(y)) for x, y, u, v in re.findall(
+        r"\\cellrect\{(-?\d+)\}\{(-?\d+)\}\{(-?\d+)\}\{(-?\d+)\}", line)]
+    return {(x + dx, y + dy) for x, y, w, h in boxes for dx in range(w) for dy in range(h)}
 
 
 def test_new_golden_files_show_the_geometry():
@@ -80,7 +82,7 @@ def test_new_golden_files_show_the_geometry():
     assert r"\usetikzlibrary{patterns}" in cropped
     hatched = cells_of(cropped, r"\fill[white, fill opacity=0.55")
     assert len(hatched) == 24 and (0, 0) in hatched and (3, 3) not in hatched
-    assert cells_of(cropped, r"\fill[footprint, opacity=0.4] (2,2) rectangle ++(3,3)") == {
+    assert cells_of(cropped, r"\shadecells{\cellrect{2}{2}{5}{5}") == {
         (x, y) for x in (2, 3, 4) for y in (2, 3, 4)}
     assert "(1.6ex,1.6ex); cropped%\n\\end{lrbox}" in cropped      # last in the key
     # reflect padding 2 on a 5x5 input: 9x9 drawn, 81 - 25 = 56 tinted cells
@@ -92,7 +94,7 @@ def test_new_golden_files_show_the_geometry():
     causal = (GOLDEN_DIR / "causal_dilated_05.tex").read_text()
     assert r"(0,0) grid (18,1);" in causal
     assert unit_squares(causal) == 16
-    assert cells_of(causal, r"\fill[footprint, opacity=0.4] (5,0) rectangle ++(1,1) (7") \
+    assert cells_of(causal, r"\shadecells{\cellrect{5}{0}{6}{1}\cellrect{7}") \
         == {(5, 0), (7, 0)}
     # ceil_mode max pooling k=3, s=2 on 6x6: 3x3 outputs; the last window starts at
     # 4 and hangs one cell past the bottom and the right edge (5 hatched cells)
@@ -114,7 +116,7 @@ def test_channel_goldens_show_the_groups_and_the_sum():
     # is output channel 2, in group 1: inputs 2 and 3 feed it, 0 and 1 idle.
     for depth in (0, 5, 10, 15):
         assert f"shift={{(0,{depth})}}]" in grouped
-    lines = re.findall(r"\\draw \(in(\d)-tl\) -- \(out-tl\)", grouped)
+    lines = re.findall(r"\\joinpoints\{in(\d)-tl\}\{out-tl\}", grouped)
     assert lines == ["2", "3"]
     idle = grouped.count(r"\fill[white, opacity=0.75, overlay]")
     assert idle == 2 + 2              # input planes 0, 1 and output planes 0, 1

@@ -1,0 +1,60 @@
+"""The drawing commands of templates/drawing.tex.j2 make the same PDF as the
+TikZ commands they stand for: the same path operators, coordinates, colours
+and opacities, byte for byte, in the transformations the figures use."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+
+from convarith.latex import compile_tex
+from convarith.texformat import preamble_tex
+from convarith.tikz import environment
+
+pytestmark = [pytest.mark.integration,
+              pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")]
+
+#: (TikZ, our command) pairs, each drawn in every frame below.
+PAIRS = [
+    (r"\fill[footprint, opacity=0.4] (0,4) rectangle ++(3,3) (4,4) rectangle ++(1,1);",
+     r"\shadecells{\cellrect{0}{4}{3}{7}\cellrect{4}{4}{5}{5}}"),
+    (r"\fill[output] (0,0) rectangle (3,2);", r"\fillcells{output}{\cellrect{0}{0}{3}{2}}"),
+    (r"\draw[draw=lines, thick] (2,1) rectangle ++(1,1);",
+     r"\outlinecells{\cellrect{2}{1}{3}{2}}"),
+    (r"\draw[draw=lines, thick] (1,2) grid ++(3,2);", r"\cellgrid{1}{2}{4}{4}"),
+    (r"\draw[draw=lines, thick] (0,0) grid (0.5,7);", r"\cellgrid{0}{0}{0.5}{7}"),
+    (r"\draw (a) -- (b) (c) -- (b);", r"\joinpoints{a}{b}\joinpoints{c}{b}\pgfusepath{stroke}"),
+]
+#: The frames the figures draw in: flat, shifted, and the oblique planes.
+FRAMES = ["", "shift={(8,2.5)}", "yslant=0.5, xslant=-0.7",
+          "xshift=-5pt, yshift=8cm, yslant=0.5, xslant=-0.7, shift={(1,5)}"]
+
+
+def page(body: str, frame: str) -> str:
+    colours = environment().get_template("colours.tex.j2").render(
+        colours={"input": "38,139,210", "output": "42,161,152",
+                 "footprint": "7,54,66", "lines": "0,43,54"})
+    return (r"\begin{figurestep}\begin{tikzpicture}[scale=.5]" + "\n" + colours + "\n"
+            + rf"\begin{{scope}}[{frame}]" + "\n"
+            + r"\pgfcoordinate{a}{\pgfpointxy{1}{2}}\pgfcoordinate{b}{\pgfpointxy{3}{7}}"
+            + r"\pgfcoordinate{c}{\pgfpointxy{4}{1}}" + "\n"
+            + body + "\n" + r"\end{scope}\end{tikzpicture}\end{figurestep}" + "\n")
+
+
+def contents(pdf: bytes) -> list[str]:
+    from pypdf import PdfReader
+    return [p.get_contents().get_data().decode("latin-1") for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.mark.parametrize("frame", FRAMES)
+def test_drawing_commands_equal_their_tikz(frame):
+    tikz = "".join(page(ours_tikz, frame) for ours_tikz, _ in PAIRS)
+    ours = "".join(page(ours, frame) for _, ours in PAIRS)
+    document = (preamble_tex() + "\\begin{document}\n" + tikz + ours + "\\end{document}\n")
+    pages = contents(compile_tex(document, "drawing"))
+    assert len(pages) == 2 * len(PAIRS)
+    for number, (tikz_page, our_page) in enumerate(zip(pages[:len(PAIRS)], pages[len(PAIRS):])):
+        assert " m" in tikz_page, "the TikZ page draws a path"
+        assert our_page == tikz_page, f"{PAIRS[number][1]} differs from {PAIRS[number][0]}"
