@@ -1,6 +1,7 @@
 """The drawing commands of templates/drawing.tex.j2 make the same PDF as the
 TikZ commands they stand for: the same path operators, coordinates, colours
-and opacities, byte for byte, in the transformations the figures use."""
+and opacities, byte for byte, and the same page size, in the transformations
+the figures use."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ PAIRS = [
     (r"\draw[draw=lines, thick] (1,2) grid ++(3,2);", r"\cellgrid{1}{2}{4}{4}"),
     (r"\draw[draw=lines, thick] (0,0) grid (0.5,7);", r"\cellgrid{0}{0}{0.5}{7}"),
     (r"\draw (a) -- (b) (c) -- (b);", r"\joinpoints{a}{b}\joinpoints{c}{b}\pgfusepath{stroke}"),
+    (r"\draw[thick, draw opacity=0] (0,0) rectangle (7,5);", r"\boundcells{\cellrect{0}{0}{7}{5}}"),
+    (r"\fill[output] (0,0) rectangle (2,2); \fill[white, opacity=0.75, overlay] (-0.1,-0.1) "
+     r"rectangle (9.1,9.1);",
+     r"\fillcells{output}{\cellrect{0}{0}{2}{2}}\fadecells{\cellrect{-0.1}{-0.1}{9.1}{9.1}}"),
+    (r"\fill[output] (0,0) rectangle (1,1); \path (-0.5,-3) rectangle (11.5,7.5);",
+     r"\fillcells{output}{\cellrect{0}{0}{1}{1}}\extendto{\cellrect{-0.5}{-3}{11.5}{7.5}}"),
 ]
 #: The frames the figures draw in: flat, shifted, and the oblique planes.
 FRAMES = ["", "shift={(8,2.5)}", "yslant=0.5, xslant=-0.7",
@@ -43,9 +50,12 @@ def page(body: str, frame: str) -> str:
             + body + "\n" + r"\end{scope}\end{tikzpicture}\end{figurestep}" + "\n")
 
 
-def contents(pdf: bytes) -> list[str]:
+def contents(pdf: bytes) -> list[tuple[list[float], str]]:
+    """Each page's size (what the drawing adds to the bounding box) and its
+    content stream."""
     from pypdf import PdfReader
-    return [p.get_contents().get_data().decode("latin-1") for p in PdfReader(io.BytesIO(pdf)).pages]
+    return [([float(v) for v in p.mediabox], p.get_contents().get_data().decode("latin-1"))
+            for p in PdfReader(io.BytesIO(pdf)).pages]
 
 
 @pytest.mark.parametrize("frame", FRAMES)
@@ -56,5 +66,5 @@ def test_drawing_commands_equal_their_tikz(frame):
     pages = contents(compile_tex(document, "drawing"))
     assert len(pages) == 2 * len(PAIRS)
     for number, (tikz_page, our_page) in enumerate(zip(pages[:len(PAIRS)], pages[len(PAIRS):])):
-        assert " m" in tikz_page, "the TikZ page draws a path"
+        assert " m" in tikz_page[1], "the TikZ page draws a path"
         assert our_page == tikz_page, f"{PAIRS[number][1]} differs from {PAIRS[number][0]}"
