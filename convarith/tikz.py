@@ -7,6 +7,7 @@ grid with H rows occupies y from H - 1 - r to H - r.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -234,8 +235,12 @@ def render_step(spec: FigureSpec, step: int, values=None) -> str:
 
 #: The parts of a figure that every step shares; a template that has one
 #: renders it for part=NAME (and nothing for a part it does not have), and it
-#: is typeset once into the box NAMEpart (see templates/boxes.tex.j2).
-SHARED_PARTS = ("static", "values", "outvalues", "legend")
+#: is typeset once into the box NAMEpart (see templates/boxes.tex.j2).  Part
+#: "nodes" is several boxes, each after a line "%% node box NAME" (the
+#: node_box macro of templates/macros.tex.j2); it comes last, as a node may
+#: show another part's box.
+SHARED_PARTS = ("static", "values", "outvalues", "legend", "nodes")
+NODE_BOX = re.compile(r"^%% node box ([A-Za-z]+)$", re.MULTILINE)
 
 
 def render_boxes(spec: FigureSpec, values=None) -> dict[str, str]:
@@ -245,7 +250,10 @@ def render_boxes(spec: FigureSpec, values=None) -> dict[str, str]:
     boxes = {}
     for part in SHARED_PARTS:
         body = template.render(context, part=part).strip()
-        if body:
+        if part == "nodes":
+            pieces = NODE_BOX.split(body)[1:]
+            boxes.update((name, tex.strip()) for name, tex in zip(pieces[::2], pieces[1::2]))
+        elif body:
             boxes[f"{part}part"] = body
     return boxes
 

@@ -68,3 +68,63 @@ def test_drawing_commands_equal_their_tikz(frame):
     for number, (tikz_page, our_page) in enumerate(zip(pages[:len(PAIRS)], pages[len(PAIRS):])):
         assert " m" in tikz_page[1], "the TikZ page draws a path"
         assert our_page == tikz_page, f"{PAIRS[number][1]} differs from {PAIRS[number][0]}"
+
+
+#: Nodes the templates typeset once and place on every step (node_box and
+#: place_node in templates/macros.tex.j2): (TikZ node options, text, anchor).
+NODES = [
+    ("anchor=north, font=\\small", "input", "north"),
+    ("anchor=south, font=\\small", "output", "south"),
+    ("anchor=west, font=\\scriptsize, fill=white, inner sep=1pt, text opacity=0.4", "in 2", "west"),
+    ("anchor=south west, font=\\scriptsize, inner xsep=0pt", "filter 1", "south west"),
+]
+PLACED = r'''<% from "macros.tex.j2" import node_box, place_node %>
+<% for options, text, anchor in nodes %>
+<< node_box("node" ~ "ABCD"[loop.index0], "\\node[%s] at (0,0) {%s};" % (options, text)) >>
+<% endfor %>
+%% pages
+<% for frame in frames %>
+<% for options, text, anchor in nodes %>
+<% set name = "node" ~ "ABCD"[loop.index0] %>
+<% for ours in (false, true) %>
+\begin{figurestep}\begin{tikzpicture}[scale=.5]
+\begin{scope}[<< frame >>]
+\fill (0,0) rectangle (3,3);
+<% if ours %>
+<< place_node(name, anchor, 2.5, "3.3") >>
+<% else %>
+\node[<< options >>] at (2.5,3.3) {<< text >>};
+<% endif %>
+\end{scope}
+\draw (1,1) -- (2.6,3.3);
+\end{tikzpicture}\end{figurestep}
+<% endfor %>
+<% endfor %>
+<% endfor %>
+'''
+
+
+def test_placed_nodes_look_like_tikz_nodes():
+    """Each node box, placed, gives the pixels and the page size of the TikZ
+    node it was made from, and leaves nothing that widens the next stroke."""
+    import numpy as np
+    from pdf2image import convert_from_bytes
+
+    from convarith.tikz import NODE_BOX
+    text = environment().from_string(PLACED).render(nodes=NODES, frames=FRAMES)
+    boxes, pages = text.split("%% pages")
+    pieces = NODE_BOX.split(boxes)[1:]
+    declare = "".join(f"\\newsavebox\\{name}\n" for name in pieces[::2])
+    typeset = "".join(f"\\begin{{lrbox}}{{\\{name}}}%\n{body.strip()}%\n\\end{{lrbox}}\n"
+                      for name, body in zip(pieces[::2], pieces[1::2]))
+    document = (preamble_tex() + declare + "\\begin{document}\n" + typeset + pages
+                + "\\end{document}\n")
+    pdf = compile_tex(document, "nodes")
+    sizes = [size for size, _ in contents(pdf)]
+    images = [np.asarray(page.convert("RGB")) for page in convert_from_bytes(pdf, dpi=150)]
+    assert len(images) == 2 * len(NODES) * len(FRAMES)
+    for number in range(0, len(images), 2):
+        assert sizes[number] == sizes[number + 1], f"page {number}: page size"
+        assert images[number].shape == images[number + 1].shape
+        assert np.array_equal(images[number], images[number + 1]), f"page {number}: pixels"
+        assert (images[number] < 128).any(), "the text and the square are drawn"
