@@ -38,6 +38,9 @@ DUMP_TIMEOUT_SECONDS = 120
 JOBNAME = "preamble"
 #: Part of the cache key: formats kept another way are not taken for ours.
 LAYOUT = "uncompressed"
+#: Formats kept (the most recently made): each takes about 18 MB, and a new
+#: one is made whenever the templates' preamble, TeX or its search path change.
+KEEP_FORMATS = 3
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -113,7 +116,21 @@ def _dump(pdflatex: str, preamble: str, fmt: Path, manifest: Path, env: dict) ->
             write_bytes_atomic(manifest, json.dumps(stamps).encode())
         except (OSError, ToolError):
             return False
+    _prune(fmt.parent)
     return True
+
+
+def _prune(directory: Path) -> None:
+    """Remove all but the KEEP_FORMATS newest formats (and their lists).  A
+    figure that was about to start from a removed one compiles the plain way."""
+    def made(path: Path) -> int:
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:
+            return 0
+    formats = sorted(directory.glob("figure-*.fmt"), key=made, reverse=True)
+    for old in formats[KEEP_FORMATS:]:
+        forget(old)
 
 
 def _uncompressed(data: bytes) -> bytes:
@@ -148,7 +165,8 @@ def preloaded_format(pdflatex: str, env: dict, preamble: str | None = None) -> P
 
 
 def forget(fmt: Path) -> None:
-    """Remove a format that pdflatex could not start from."""
+    """Remove a format and its list (one pdflatex could not start from, or
+    an old one)."""
     for path in (fmt, fmt.with_suffix(".files")):
         with contextlib.suppress(OSError):
             path.unlink()

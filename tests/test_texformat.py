@@ -82,6 +82,26 @@ def test_format_is_kept_uncompressed_and_pdflatex_starts_from_it(cache, monkeypa
 
 
 @pytest.mark.integration
+def test_only_the_newest_formats_are_kept(cache):
+    """Formats made for other preambles or TeX installations are pruned to
+    the newest few when a format is made, each with its list."""
+    cache.mkdir(parents=True)
+    for age, name in enumerate("abcd", start=1):
+        for suffix in (".fmt", ".files"):
+            old = cache / f"figure-{name * 24}{suffix}"
+            old.write_text("{}")
+            os.utime(old, (1e9 - age * 1000, 1e9 - age * 1000))
+    ours = texformat.preloaded_format(shutil.which("pdflatex"), dict(os.environ))
+    assert ours is not None
+    kept = formats(cache)
+    assert texformat.KEEP_FORMATS == 3
+    # ours, and the two most recent of the four older ones ("a" is the newest)
+    assert {p.name for p in kept} == {ours.name, f"figure-{'a' * 24}.fmt",
+                                      f"figure-{'b' * 24}.fmt"}
+    assert sorted(cache.glob("*.files")) == [p.with_suffix(".files") for p in kept]
+
+
+@pytest.mark.integration
 def test_switched_off_makes_no_format(cache, monkeypatch):
     monkeypatch.setenv(texformat.DISABLE_ENV, "0")
     spec = entry("no_padding_no_strides").spec()
