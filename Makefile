@@ -28,6 +28,14 @@ export PDFLATEX
 # Fixed dates in every PDF, so builds are byte-identical.
 export SOURCE_DATE_EPOCH := 0
 export FORCE_SOURCE_DATE := 1
+# glibc's malloc gives each large block (a frame is a few MB) back to the
+# kernel when it is freed and faults fresh pages in for the next one; the
+# frame stage does that for every frame.  Keeping freed memory for reuse
+# takes about 3% off a clean build's CPU time (other C libraries ignore
+# these names).
+export MALLOC_MMAP_THRESHOLD_ := 268435456
+export MALLOC_TRIM_THRESHOLD_ := 268435456
+export MALLOC_TOP_PAD_ := 67108864
 
 REPORT := conv_arithmetic
 # The report is compiled under another job name and copied into place when
