@@ -61,8 +61,8 @@ def pack(frame, height: int, width: int) -> np.ndarray:
     order of a pixel's bytes in memory, so Pillow packs an image in one pass
     in C, several times faster than shifting and combining the channels."""
     if isinstance(frame, Image.Image):
-        rgbx = frame if frame.mode == "RGB" else frame.convert("RGB")
-        packed = np.frombuffer(rgbx.convert("RGBX").tobytes(), "<u4")
+        rgb = frame if frame.mode == "RGB" else frame.convert("RGB")
+        packed = np.frombuffer(rgb.convert("RGBX").tobytes(), "<u4")
         packed = (packed & WHITE).reshape(frame.height, frame.width)
     else:
         array = np.asarray(frame)
@@ -108,12 +108,13 @@ class ColourSample:
         h, w = frame_size(frame)
         if self.first is None:
             self.first = frame
-            self._count(pack(frame, h, w))
+            self._first_packed = pack(frame, h, w)
+            self._count(self._first_packed)
         else:
             fh, fw = frame_size(self.first)
             height, width = max(h, fh), max(w, fw)
             later = pack(frame, height, width)
-            if self._first_packed is None or self._first_packed.shape != (height, width):
+            if self._first_packed.shape != (height, width):
                 self._first_packed = pack(self.first, height, width)
             base = self._first_packed
             self._count(later[later != base])

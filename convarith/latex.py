@@ -104,12 +104,15 @@ def _missing_file(log: str) -> str | None:
 
 
 def _run_pdflatex(command: list[str], workdir: Path, env: dict, label: str):
+    """pdflatex's result and its log (empty when it wrote none)."""
     try:
-        return subprocess.run(command, cwd=workdir, env=env, stdin=subprocess.DEVNULL,
-                              capture_output=True, timeout=TIMEOUT_SECONDS)
+        result = subprocess.run(command, cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+                                capture_output=True, timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         raise ToolError(f"pdflatex did not finish within {TIMEOUT_SECONDS} s "
                         f"on '{label}'; use smaller sizes.") from None
+    log_path = Path(workdir, f"{JOBNAME}.log")
+    return result, log_path.read_text(encoding="latin-1") if log_path.exists() else ""
 
 
 def _with_format(tex: str, pdflatex: str, env: dict) -> tuple[str, Path] | None:
@@ -135,14 +138,12 @@ def compile_tex(tex: str, label: str = "figure") -> bytes:
     preloaded = _with_format(tex, pdflatex, env)
     with private_workdir("tex") as workdir:
         source = Path(workdir, f"{JOBNAME}.tex")
-        log_path = Path(workdir, f"{JOBNAME}.log")
         pdf_path = Path(workdir, f"{JOBNAME}.pdf")
         command = pdflatex_command(pdflatex, JOBNAME)
         if preloaded is not None:
             source.write_text(preloaded[0], encoding="utf-8")
-            result = _run_pdflatex([*command[:1], f"-fmt={preloaded[1]}", *command[1:]],
-                                   workdir, env, label)
-            log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
+            result, log = _run_pdflatex([*command[:1], f"-fmt={preloaded[1]}", *command[1:]],
+                                        workdir, env, label)
             if result.returncode == 0 and pdf_path.exists():
                 return pdf_path.read_bytes()
             if not re.search(r"^! ", log, re.MULTILINE):
@@ -153,8 +154,7 @@ def compile_tex(tex: str, label: str = "figure") -> bytes:
                 preloaded = None
         if preloaded is None:
             source.write_text(tex, encoding="utf-8")
-            result = _run_pdflatex(command, workdir, env, label)
-            log = log_path.read_text(encoding="latin-1") if log_path.exists() else ""
+            result, log = _run_pdflatex(command, workdir, env, label)
         if result.returncode != 0 or not pdf_path.exists():
             missing = _missing_file(log)
             if missing in TEX_FILES:

@@ -243,6 +243,12 @@ SHARED_PARTS = ("static", "values", "outvalues", "legend", "nodes")
 NODE_BOX = re.compile(r"^%% node box ([A-Za-z]+)$", re.MULTILINE)
 
 
+def node_boxes(text: str) -> dict[str, str]:
+    """The boxes of a rendered part "nodes", by name."""
+    pieces = NODE_BOX.split(text)[1:]
+    return {name: tex.strip() for name, tex in zip(pieces[::2], pieces[1::2])}
+
+
 def render_boxes(spec: FigureSpec, values=None) -> dict[str, str]:
     """TeX of each shared part of the figure, by the name of its box."""
     template = environment().get_template(template_name(spec))
@@ -251,8 +257,7 @@ def render_boxes(spec: FigureSpec, values=None) -> dict[str, str]:
     for part in SHARED_PARTS:
         body = template.render(context, part=part).strip()
         if part == "nodes":
-            pieces = NODE_BOX.split(body)[1:]
-            boxes.update((name, tex.strip()) for name, tex in zip(pieces[::2], pieces[1::2]))
+            boxes.update(node_boxes(body))
         elif body:
             boxes[f"{part}part"] = body
     return boxes

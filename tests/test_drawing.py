@@ -110,15 +110,15 @@ def test_placed_nodes_look_like_tikz_nodes():
     import numpy as np
     from pdf2image import convert_from_bytes
 
-    from convarith.tikz import NODE_BOX
+    from convarith.tikz import node_boxes
     text = environment().from_string(PLACED).render(nodes=NODES, frames=FRAMES)
-    boxes, pages = text.split("%% pages")
-    pieces = NODE_BOX.split(boxes)[1:]
-    declare = "".join(f"\\newsavebox\\{name}\n" for name in pieces[::2])
-    typeset = "".join(f"\\begin{{lrbox}}{{\\{name}}}%\n{body.strip()}%\n\\end{{lrbox}}\n"
-                      for name, body in zip(pieces[::2], pieces[1::2]))
-    document = (preamble_tex() + declare + "\\begin{document}\n" + typeset + pages
-                + "\\end{document}\n")
+    nodes, pages = text.split("%% pages")
+    # Declared and typeset as a figure document does (templates/boxes.tex.j2).
+    template = environment().get_template("boxes.tex.j2")
+    boxes = node_boxes(nodes)
+    document = (preamble_tex() + template.render(boxes=boxes, part="declare")
+                + "\\begin{document}\n" + template.render(boxes=boxes, part="typeset")
+                + pages + "\\end{document}\n")
     pdf = compile_tex(document, "nodes")
     sizes = [size for size, _ in contents(pdf)]
     images = [np.asarray(page.convert("RGB")) for page in convert_from_bytes(pdf, dpi=150)]
