@@ -7,12 +7,13 @@ import random
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
 
 from convarith import layer_arithmetic as la
 from convarith.errors import ParameterError
 from convarith.geometry import conv_output_size
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
 
 RNG = random.Random(2016)
 
