@@ -56,8 +56,9 @@ report: $(REPORT).pdf
 
 include animations.mk
 
-animations.mk: bin/generate_makefile convarith/catalogue.py convarith/makefile.py \
-               convarith/cli.py convarith/spec.py convarith/geometry.py convarith/theme.py
+animations.mk: bin/generate_makefile convarith/model/catalogue.py convarith/makefile.py \
+               convarith/cli.py convarith/model/spec.py convarith/model/geometry.py \
+               convarith/model/theme.py
 	python3 bin/generate_makefile -o $@
 
 all_animations: $(ALL_GIF) $(ALL_PNG) $(ALL_PDF)
@@ -68,7 +69,7 @@ all_animations: $(ALL_GIF) $(ALL_PNG) $(ALL_PDF)
 # including files another make had just written).
 .PRECIOUS: $(ALL_PDF) $(ALL_PNG) $(ALL_GIF)
 
-$(SETUP_STAMP): pyproject.toml bin/setup convarith/tools.py
+$(SETUP_STAMP): pyproject.toml bin/setup convarith/render/tools.py
 	python3 bin/setup --venv $(VENV) --stamp $@
 
 # The package byte-compiled once for the build's many short Python processes,

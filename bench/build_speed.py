@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from convarith.catalogue import CATALOGUE, CLASSIC  # noqa: E402
+from convarith.model.catalogue import CATALOGUE, CLASSIC  # noqa: E402
 
 VENV = Path(os.environ.get("VENV", ROOT / ".venv")).resolve()
 PYTHON = VENV / "bin" / "python"
@@ -114,7 +114,7 @@ def main() -> None:
         noop, _ = make(tree, "all_animations")
         print(f"no-op build, make all_animations:          {noop:6.2f} s   (goal <= 1 s)")
 
-        for touched in ("templates/numerical.tex.j2", "convarith/values.py",
+        for touched in ("templates/numerical.tex.j2", "convarith/model/values.py",
                         "templates/arithmetic.tex.j2"):
             os.utime(tree / touched)
             elapsed, out = make(tree, "-j2", "all_animations")

@@ -13,7 +13,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from .spec import FigureSpec
+from .model.spec import FigureSpec
 
 DEFAULT_DPI = 150
 #: Resolution of the animation shown inline in a notebook (small and quick).
@@ -23,7 +23,7 @@ NOTEBOOK_DPI = 100
 def render_fingerprint() -> str:
     """What else decides the pixels besides the spec: the templates and the code version."""
     from . import __version__
-    from .tikz import template_dir
+    from .render.tikz import template_dir
     digest = hashlib.sha256(__version__.encode())
     for template in sorted(Path(template_dir()).glob("*.tex.j2")):
         digest.update(template.name.encode() + b"\0" + template.read_bytes())
@@ -38,7 +38,7 @@ def _step_pdfs(spec: FigureSpec, fingerprint: str) -> tuple[bytes, ...]:
 
 @lru_cache(maxsize=4)
 def _frames(spec: FigureSpec, dpi: int, fingerprint: str) -> tuple:
-    from .raster import render_pages
+    from .render.raster import render_pages
     with tempfile.TemporaryDirectory(prefix="convarith-frames-") as workdir:
         paths = []
         for step, pdf in enumerate(_step_pdfs(spec, fingerprint)):

@@ -16,20 +16,20 @@ from typing import Sequence
 
 from .errors import DamagedInput, ToolError
 from .files import StagedFiles, output_lock, write_all_atomic
-from .spec import FigureSpec
+from .model.spec import FigureSpec
 
 
 def figure_values(spec: FigureSpec):
     """The numbers of a numerical figure, or None for an arithmetic one."""
     if spec.kind != "numerical":
         return None
-    from .values import compute
+    from .model.values import compute
     return compute(spec)
 
 
 def figure_tex(spec: FigureSpec, steps: Sequence[int]) -> str:
     """TeX source of a document with one page per step."""
-    from .tikz import render_document
+    from .render.tikz import render_document
     for step in steps:
         spec.check_step(step)
     return render_document(spec, steps, figure_values(spec))
@@ -42,7 +42,7 @@ def step_paths(spec: FigureSpec, steps: Sequence[int], directory: Path,
 
 def figure_pages(spec: FigureSpec, steps: Sequence[int]) -> list[bytes]:
     """One single-page PDF per step, from a single pdflatex run."""
-    from .latex import compile_tex, split_pages
+    from .render.latex import compile_tex, split_pages
     pages = split_pages(compile_tex(figure_tex(spec, steps), label=spec.name))
     if len(pages) != len(steps):
         raise ToolError(f"pdflatex made {len(pages)} pages for {len(steps)} steps "
@@ -77,8 +77,8 @@ def write_frames(pdfs: Sequence[Path], png_dir: Path, gif: Path | None, dpi: int
                  frame_ms: int) -> list[Path]:
     """PNGs (and the GIF, unless None) from the PDFs, all moved into place
     together once every file is complete."""
-    from .gif import write_gif_staged
-    from .raster import FramesAgain, PageFrames, staging_pngs, write_pngs
+    from .export.gif import write_gif_staged
+    from .render.raster import FramesAgain, PageFrames, staging_pngs, write_pngs
     pngs = png_paths(pdfs, png_dir)
     frames = PageFrames(list(pdfs), dpi)
     with StagedFiles() as staged:
@@ -100,7 +100,7 @@ def build_pngs(pdfs: Sequence[Path], png_dir: Path, dpi: int) -> list[Path]:
 
 
 def build_gif(pngs: Sequence[Path], gif: Path, frame_ms: int) -> Path:
-    from .gif import write_gif
+    from .export.gif import write_gif
     write_gif(list(pngs), gif, frame_ms)
     return Path(gif)
 

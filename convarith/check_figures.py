@@ -21,7 +21,7 @@ from typing import Sequence
 import numpy as np
 from PIL import Image
 
-from .catalogue import CATALOGUE, entry
+from .model.catalogue import CATALOGUE, entry
 from .cli import run
 
 RMS_TOLERANCE = 6.0

@@ -15,10 +15,10 @@ import sys
 from typing import Callable, Sequence
 
 from .errors import ConvArithError, ParameterError
-from .geometry import PADDING_MODES, DirectAxis, TransposedAxis, causal_padding, same_padding
-from .spec import (KINDS, MAX_CHANNELS, MODES, FigureSpec, pooling_channels_message,
+from .model.geometry import PADDING_MODES, DirectAxis, TransposedAxis, causal_padding, same_padding
+from .model.spec import (KINDS, MAX_CHANNELS, MODES, FigureSpec, pooling_channels_message,
                    pooling_padding_message)
-from .theme import DEFAULT_THEME, parse_theme
+from .model.theme import DEFAULT_THEME, parse_theme
 
 AXES = ("height", "width")
 #: Import names whose package on PyPI is called differently.

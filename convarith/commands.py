@@ -11,7 +11,7 @@ from .cli import (ArgumentParser, add_geometry_arguments, bounded_number, parse_
                   spec_from_args)
 from .errors import ParameterError
 from .files import check_output_path
-from .spec import KINDS, FigureSpec
+from .model.spec import KINDS, FigureSpec
 
 FIGURE_DIRS = {"pdf": Path("pdf"), "png": Path("png"), "gif": Path("gif")}
 
@@ -23,7 +23,7 @@ def torch_call(spec: FigureSpec) -> dict:
     single-channel description keeps its original form."""
     call = _single_channel_call(spec)
     if spec.multichannel:
-        from .values import weight_shape
+        from .model.values import weight_shape
         call["input_shape"] = [1, spec.in_channels, *spec.input_size]
         if spec.mode == "convolution":
             call["weight_shape"] = list(weight_shape(spec))
@@ -170,7 +170,7 @@ def animate_parser(prog: str = "animate") -> ArgumentParser:
 def refuse_catalogue_name(name: str) -> None:
     """Custom animations may not take a catalogue name: their files would
     replace the ones make builds and the report shows."""
-    from .catalogue import CATALOGUE
+    from .model.catalogue import CATALOGUE
     if name in {entry.name for entry in CATALOGUE}:
         raise ParameterError(
             f"'{name}' is an animation of the catalogue: its files in pdf/, png/ and "
@@ -206,7 +206,7 @@ def animate(argv: Sequence[str], prog: str = "animate") -> int:
     from .build import figure_pages, memory_guard, stale_frames, step_paths
     from .export import write_outputs
     from .files import StagedFiles, output_lock, write_all_atomic
-    from .raster import PageFrames, write_pngs
+    from .render.raster import PageFrames, write_pngs
     steps = list(range(spec.steps))
     say = f"{prog}:"
     channels = (f" in {spec.out_channels} channels" if spec.multichannel else "")

@@ -12,7 +12,7 @@ import sys
 from typing import Sequence
 
 from .cli import ArgumentParser, add_geometry_arguments, run, spec_from_args
-from .spec import KINDS
+from .model.spec import KINDS
 
 PROG = "convarith"
 SUBCOMMANDS = {
@@ -56,7 +56,7 @@ def describe_parser(prog: str = f"{PROG} describe") -> ArgumentParser:
 
 
 def describe_command(argv: Sequence[str], prog: str = f"{PROG} describe") -> int:
-    from .catalogue import CATALOGUE
+    from .model.catalogue import CATALOGUE
     from .commands import describe
     args = describe_parser(prog).parse_args(argv)
     named = {entry.name: entry for entry in CATALOGUE}
@@ -80,7 +80,7 @@ def list_parser(prog: str = f"{PROG} list") -> ArgumentParser:
 
 
 def catalogue_rows() -> list[dict]:
-    from .catalogue import CATALOGUE
+    from .model.catalogue import CATALOGUE
     rows = []
     for entry in CATALOGUE:
         spec = entry.spec()

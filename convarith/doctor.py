@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from .tools import PROGRAMS, TEX_FILES, install_hint, missing_tex_files
+from .render.tools import PROGRAMS, TEX_FILES, install_hint, missing_tex_files
 
 #: Encoders the video writers use, from imageio-ffmpeg's own ffmpeg.
 VIDEO_ENCODERS = {"libx264": ".mp4", "libvpx-vp9": ".webm"}

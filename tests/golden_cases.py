@@ -1,6 +1,6 @@
 """The figures whose generated TeX is kept as golden files in tests/golden/."""
 
-from convarith.catalogue import entry
+from convarith.model.catalogue import entry
 from convarith.cli import geometry_spec
 
 GOLDEN_DIR = __import__("pathlib").Path(__file__).parent / "golden"

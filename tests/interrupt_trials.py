@@ -69,7 +69,7 @@ MAKE_TIMEOUT = 1800
 
 def expected_outputs(names: list[str] | None = None) -> dict[str, int]:
     """Relative path of every output -> frames (1 for PDF and PNG, steps for a GIF)."""
-    from convarith.catalogue import CATALOGUE
+    from convarith.model.catalogue import CATALOGUE
     expected = {}
     for entry in CATALOGUE:
         if names is not None and entry.name not in names:
@@ -273,7 +273,7 @@ def prepare(box: Sandbox, variant: str, rng: random.Random) -> None:
             path.unlink()
     else:
         name = ("templates/arithmetic.tex.j2" if variant == "touch-template"
-                else "convarith/latex.py")
+                else "convarith/render/latex.py")
         os.utime(box.root / name)   # newer than every output
 
 

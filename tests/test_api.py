@@ -81,7 +81,7 @@ def test_bad_arguments_raise_the_command_lines_message(call, flags):
 def test_cache_key_follows_templates_and_version_not_time(monkeypatch, tmp_path):
     import shutil
 
-    from convarith import tikz
+    from convarith.render import tikz
     first = animation_module.render_fingerprint()
     assert animation_module.render_fingerprint() == first
     monkeypatch.setattr(convarith, "__version__", "0.0.0-other")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from convarith.check_figures import compare_gifs
-from convarith.gif import encode_gif
+from convarith.export.gif import encode_gif
 
 
 def frames(n, shift=0, size=(60, 80)):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from convarith.catalogue import CATALOGUE
+from convarith.model.catalogue import CATALOGUE
 from convarith.console import console
 from refresh_readme_help import README, help_texts, readme_blocks
 

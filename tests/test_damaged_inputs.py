@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import interrupt_trials as trials
-from convarith import tikz
+from convarith.render import tikz
 from test_bad_input import run_program
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,7 +26,7 @@ sys.path.insert(0, str(TESTS))
 sys.path.insert(0, str(ROOT))
 
 import reference_impl as ref  # noqa: E402
-from convarith import catalogue  # noqa: E402
+from convarith.model import catalogue  # noqa: E402
 from convarith.cli import geometry_spec  # noqa: E402
 from convarith.commands import describe  # noqa: E402
 from convarith.errors import ParameterError  # noqa: E402

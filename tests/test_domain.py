@@ -262,7 +262,7 @@ CATALOGUE_TRUTH = {
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE_TRUTH))
 def test_padding_and_pooling_catalogue_against_pytorch(name):
-    from convarith import catalogue
+    from convarith.model import catalogue
     assert {e.name for e in catalogue.PADDING_AND_POOLING} == set(CATALOGUE_TRUTH)
     spec = catalogue.entry(name).spec()
     description = describe(spec)
@@ -301,7 +301,7 @@ def test_reflect_padded_convolution_with_two_input_channels():
     np.testing.assert_array_equal(np.asarray(description["output"]), truth)
     np.testing.assert_array_equal(run_described(description, x, w), truth)
     # every drawn channel plane holds the reflection of its own channel
-    from convarith.values import compute
+    from convarith.model.values import compute
     grid = compute(spec).grid
     np.testing.assert_array_equal(grid, np.pad(x, ((0, 0), (1, 1), (1, 1)), mode="reflect"))
 
@@ -310,7 +310,7 @@ def test_python_api_refuses_pooling_options_elsewhere():
     """FigureSpec itself (the Python API) refuses what the flags refuse."""
     from dataclasses import replace
 
-    from convarith.geometry import DirectAxis
+    from convarith.model.geometry import DirectAxis
     conv = geometry_spec("numerical", "api", ["-i", "5", "-k", "3"])
     with pytest.raises(ParameterError, match="average pooling only"):
         replace(conv, count_include_pad=False)

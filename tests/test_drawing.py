@@ -10,9 +10,9 @@ import shutil
 
 import pytest
 
-from convarith.latex import compile_tex
-from convarith.texformat import preamble_tex
-from convarith.tikz import environment
+from convarith.render.latex import compile_tex
+from convarith.render.texformat import preamble_tex
+from convarith.render.tikz import environment
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")]
@@ -110,7 +110,7 @@ def test_placed_nodes_look_like_tikz_nodes():
     import numpy as np
     from pdf2image import convert_from_bytes
 
-    from convarith.tikz import node_boxes
+    from convarith.render.tikz import node_boxes
     text = environment().from_string(PLACED).render(nodes=NODES, frames=FRAMES)
     nodes, pages = text.split("%% pages")
     # Declared and typeset as a figure document does (templates/boxes.tex.j2).

@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from convarith import build, raster
+from convarith import build
+from convarith.render import raster
 from convarith.errors import ToolError
-from convarith.gif import encode_gif, paletted_frames
-from convarith.gif_stream import write_gif_stream
+from convarith.export.gif import encode_gif, paletted_frames
+from convarith.export.gif_stream import write_gif_stream
 from test_bad_input import base_env
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import reference_impl as ref  # noqa: E402
-from convarith import catalogue  # noqa: E402
+from convarith.model import catalogue  # noqa: E402
 from convarith.errors import ParameterError  # noqa: E402
-from convarith.geometry import (  # noqa: E402
+from convarith.model.geometry import (  # noqa: E402
     DirectAxis,
     TransposedAxis,
     conv_output_size,

@@ -55,7 +55,7 @@ def installed(tmp_path_factory):
 def test_the_wheel_carries_the_templates_and_the_command(installed):
     env_dir, elsewhere, site_packages = installed
     result = subprocess.run([env_dir / "bin" / "python", "-c",
-                             "import convarith, convarith.tikz as t;"
+                             "import convarith, convarith.render.tikz as t;"
                              "print(convarith.__file__); print(t.template_dir())"],
                             cwd=elsewhere, capture_output=True, text=True, check=True)
     module, templates = result.stdout.split()

@@ -86,7 +86,7 @@ def test_compare_reports_missing_extra_and_different():
 
 
 def test_expected_outputs_follow_the_catalogue():
-    from convarith.catalogue import entry
+    from convarith.model.catalogue import entry
     expected = trials.expected_outputs(["padding_strides"])
     steps = entry("padding_strides").spec().steps
     assert expected["gif/padding_strides.gif"] == steps

@@ -1,4 +1,4 @@
-"""convarith.layer_arithmetic against PyTorch and against brute force."""
+"""convarith.model.layer_arithmetic against PyTorch and against brute force."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import random
 import numpy as np
 import pytest
 
-from convarith import layer_arithmetic as la
+from convarith.model import layer_arithmetic as la
 from convarith.errors import ParameterError
-from convarith.geometry import conv_output_size
+from convarith.model.geometry import conv_output_size
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional

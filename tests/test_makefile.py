@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from convarith.catalogue import CATALOGUE
+from convarith.model.catalogue import CATALOGUE
 from convarith.makefile import makefile_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,12 +78,12 @@ def test_second_make_does_nothing(built):
 @pytest.mark.integration
 @pytest.mark.parametrize("touched,expected", [
     ("templates/numerical.tex.j2", NUMERICAL),
-    ("convarith/values.py", NUMERICAL | NUMERICAL_CHANNELS),
+    ("convarith/model/values.py", NUMERICAL | NUMERICAL_CHANNELS),
     ("templates/arithmetic.tex.j2", ARITHMETIC),
     ("templates/arithmetic_channels.tex.j2", ARITHMETIC_CHANNELS),
     ("templates/numerical_channels.tex.j2", NUMERICAL_CHANNELS),
-    ("convarith/planes.py", ARITHMETIC_CHANNELS | NUMERICAL_CHANNELS),
-    ("convarith/tikz.py", NUMERICAL | ARITHMETIC | NUMERICAL_CHANNELS | ARITHMETIC_CHANNELS),
+    ("convarith/render/planes.py", ARITHMETIC_CHANNELS | NUMERICAL_CHANNELS),
+    ("convarith/render/tikz.py", NUMERICAL | ARITHMETIC | NUMERICAL_CHANNELS | ARITHMETIC_CHANNELS),
 ])
 def test_a_change_rebuilds_exactly_the_animations_that_use_it(built, touched, expected):
     assert animations_in(dry_run("-W", touched, "all_animations")) == expected
@@ -91,7 +91,7 @@ def test_a_change_rebuilds_exactly_the_animations_that_use_it(built, touched, ex
 
 @pytest.mark.integration
 def test_gif_code_change_redoes_frames_but_not_pdfs(built):
-    plan = dry_run("-W", "convarith/gif.py", "all_animations")
+    plan = dry_run("-W", "convarith/export/gif.py", "all_animations")
     assert animations_in(plan) == set()
     assert plan.count("convarith frames") == len(CATALOGUE)
 

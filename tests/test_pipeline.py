@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from convarith.build import build_gif, build_pdfs, build_pngs
-from convarith.catalogue import CATALOGUE, CLASSIC, entry
+from convarith.model.catalogue import CATALOGUE, CLASSIC, entry
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT.parent / "shared" / "reference"

@@ -59,6 +59,6 @@ def test_there_are_examples_of_both_programs():
 
 
 def test_gallery_shows_every_committed_gif():
-    from convarith.catalogue import CATALOGUE
+    from convarith.model.catalogue import CATALOGUE
     for item in CATALOGUE:
         assert f"gif/{item.name}.gif" in README

@@ -30,10 +30,10 @@ from typing import Callable
 import numpy as np
 import pytest
 
-from convarith import layer_arithmetic
-from convarith.catalogue import entry as catalogue_entry
+from convarith.model import layer_arithmetic
+from convarith.model.catalogue import entry as catalogue_entry
 from convarith.errors import ParameterError
-from convarith.geometry import (
+from convarith.model.geometry import (
     DirectAxis,
     TransposedAxis,
     conv_output_size,

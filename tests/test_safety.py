@@ -22,11 +22,11 @@ import pytest
 from test_bad_input import (NO_PDFLATEX, base_env, message_problems, run_program,
                             seed_workdir, snapshot)
 
-from convarith import latex
+from convarith.render import latex
 from convarith.cli import geometry_spec, run
 from convarith.commands import animate, produce_figure
 from convarith.errors import ParameterError, ToolError
-from convarith.theme import parse_theme
+from convarith.model.theme import parse_theme
 
 SHELL_ESCAPE_FLAGS = ("-shell-escape", "--shell-escape", "-enable-write18",
                       "--enable-write18", "-shell-restricted", "--shell-restricted")
@@ -104,7 +104,7 @@ def test_pdflatex_environment_is_paranoid():
 
 
 class FakePdflatex:
-    """Stands in for subprocess.run in convarith.latex and records the call."""
+    """Stands in for subprocess.run in convarith.render.latex and records the call."""
 
     def __init__(self, succeed: bool):
         self.succeed = succeed
@@ -256,7 +256,7 @@ def test_shell_characters_in_pdf_dir_are_just_a_path(tmp_path):
 # --- colours reach TeX as numbers only ----------------------------------------------
 
 def test_theme_colours_reach_tex_as_numbers():
-    from convarith.tikz import render_document
+    from convarith.render.tikz import render_document
     spec = geometry_spec("arithmetic", "themed",
                          ["-i", "4", "-k", "3", "--theme", "colorblind,input=#ABCDEF"])
     tex = render_document(spec, [0])

@@ -12,10 +12,10 @@ import shutil
 import numpy as np
 import pytest
 
-from convarith import texformat
+from convarith.render import texformat
 from convarith.build import figure_tex
-from convarith.catalogue import CATALOGUE
-from convarith.latex import compile_tex, split_pages
+from convarith.model.catalogue import CATALOGUE
+from convarith.render.latex import compile_tex, split_pages
 
 pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
 
@@ -75,7 +75,7 @@ def test_format_is_kept_uncompressed_and_pdflatex_starts_from_it(cache, monkeypa
         runs.append(command)
         return real_run(command, *args, **kwargs)
 
-    monkeypatch.setattr("convarith.latex.subprocess.run", recording_run)
+    monkeypatch.setattr("convarith.render.latex.subprocess.run", recording_run)
     assert len(split_pages(compile_tex(figure_tex(spec, [0, 1]), "second"))) == 2
     assert len(runs) == 1 and f"-fmt={fmt}" in runs[0]
     assert formats(cache) == [fmt]
@@ -166,7 +166,7 @@ def test_an_error_in_the_document_is_reported_once_not_retried(cache, monkeypatc
         return real_run(command, *args, **kwargs)
 
     compile_tex(figure_tex(spec, [0]), "warm")          # the format exists now
-    monkeypatch.setattr("convarith.latex.subprocess.run", counting_run)
+    monkeypatch.setattr("convarith.render.latex.subprocess.run", counting_run)
     with pytest.raises(ToolError, match="Undefined control sequence"):
         compile_tex(tex, "broken")
     assert len(calls) == 1 and any(str(a).startswith("-fmt=") for a in calls[0])

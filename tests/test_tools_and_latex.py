@@ -20,11 +20,11 @@ import pytest
 from test_bad_input import (PYTHON, base_env, message_problems, run_program,
                             snapshot)
 
-from convarith import latex, tikz
+from convarith.render import latex, tikz
 from convarith.cli import run
 from convarith.commands import produce_figure
 from convarith.errors import ToolError
-from convarith.tools import PROGRAMS, TEX_FILES
+from convarith.render.tools import PROGRAMS, TEX_FILES
 
 FIGURE = ["arithmetic", "tooltest", "all", "-i", "3", "-k", "2"]
 TEMP_NAME = re.compile(r"^\..*\.tmp$")
@@ -232,7 +232,7 @@ def test_log_excerpt_ignores_line_numbers_of_other_files():
 @pytest.fixture
 def broken_templates(tmp_path, monkeypatch):
     """A copy of templates/ with an undefined macro in arithmetic.tex.j2, used by
-    convarith.tikz instead of the real one."""
+    convarith.render.tikz instead of the real one."""
     copy = tmp_path / "templates"
     shutil.copytree(tikz.TEMPLATE_DIR, copy)
     template = copy / "arithmetic.tex.j2"

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from convarith.catalogue import CATALOGUE
-from convarith.values import compute
+from convarith.model.catalogue import CATALOGUE
+from convarith.model.values import compute
 
 POOLING = [e for e in CATALOGUE if e.kind == "numerical" and e.spec().mode != "convolution"]
 

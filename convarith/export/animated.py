@@ -16,7 +16,7 @@ from .timing import Timing
 def gif_bytes(frames, timing: Timing) -> bytes:
     """The GIF exactly as the Make pipeline writes it: one shared palette,
     frames streamed when every step lasts the same (the default)."""
-    from ..gif import encode_gif, paletted_frames
+    from .gif import encode_gif, paletted_frames
     durations = timing.durations_ms(len(frames))
     if len(set(durations)) == 1:
         return encode_gif(frames, durations[0])

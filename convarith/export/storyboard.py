@@ -10,7 +10,7 @@ import math
 from pathlib import Path
 
 from ..files import write_bytes_atomic
-from ..spec import FigureSpec
+from ..model.spec import FigureSpec
 from .registry import register
 from .svg import pdf_to_svg
 
@@ -36,8 +36,8 @@ def step_label(spec: FigureSpec, step: int) -> str:
 def storyboard_tex(spec: FigureSpec) -> str:
     """TeX source of the storyboard sheet (pure)."""
     from ..build import figure_values
-    from ..marks import uses_patterns
-    from ..tikz import environment, render_boxes, render_step
+    from ..render.marks import uses_patterns
+    from ..render.tikz import environment, render_boxes, render_step
     values = figure_values(spec)
     columns = grid_columns(spec)
     cells = []
@@ -51,15 +51,15 @@ def storyboard_tex(spec: FigureSpec) -> str:
 
 
 def storyboard_pdf(spec: FigureSpec) -> bytes:
-    from ..latex import compile_tex
+    from ..render.latex import compile_tex
     return compile_tex(storyboard_tex(spec), label=f"{spec.name} (storyboard)")
 
 
 def storyboard_png(pdf: bytes, dpi: int) -> bytes:
     from pdf2image import convert_from_bytes
 
-    from ..raster import encode_png
-    from ..tools import require_program
+    from ..render.raster import encode_png
+    from ..render.tools import require_program
     require_program("pdftoppm")
     [page] = convert_from_bytes(pdf, dpi=dpi)
     return encode_png(page.convert("RGB"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import ToolError
 from ..files import write_all_atomic
-from ..tools import require_program
+from ..render.tools import require_program
 
 
 def pdf_to_svg(pdf: bytes) -> bytes:

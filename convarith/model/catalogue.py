@@ -25,7 +25,7 @@ class Entry:
         return shlex.split(self.flags)
 
     def spec(self) -> FigureSpec:
-        from .cli import geometry_spec
+        from ..cli import geometry_spec
         return geometry_spec(self.kind, self.name, self.argv)
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .errors import ToolError
-from .files import StagedFiles
+from ..errors import ToolError
+from ..files import StagedFiles
 from .gif_stream import write_gif_stream
 
 FRAME_MS = 1000

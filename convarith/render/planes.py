@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 
-from .spec import FigureSpec
+from ..model.spec import FigureSpec
 
 #: Empty cells between neighbouring planes of an oblique stack.
 DEPTH_GAP = 1

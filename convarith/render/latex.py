@@ -14,8 +14,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from .errors import DamagedInput, ToolError
-from .files import private_workdir
+from ..errors import DamagedInput, ToolError
+from ..files import private_workdir
 from .tools import TEX_FILES, missing_tex_file_message, require_program
 
 PDFLATEX_ENV = "PDFLATEX"

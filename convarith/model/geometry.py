@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 
 def effective_kernel_size(k: int, d: int = 1) -> int:

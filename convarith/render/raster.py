@@ -16,8 +16,8 @@ import subprocess
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .errors import DamagedInput, ToolError
-from .files import StagedFiles, private_workdir
+from ..errors import DamagedInput, ToolError
+from ..files import StagedFiles, private_workdir
 from .latex import merge_pages
 from .tools import missing_program_message, require_program
 
@@ -212,7 +212,7 @@ class FramesAgain:
     def __iter__(self) -> Iterator:
         if self.frames.kept:
             return iter(self.frames)
-        from .gif import PngFrames
+        from ..export.gif import PngFrames
         return iter(PngFrames([self.staged.staged_as(png) for png in self.pngs]))
 
 

@@ -15,12 +15,13 @@ from typing import Iterable
 import jinja2
 
 from . import marks
-from .spec import FigureSpec
+from ..model.spec import FigureSpec
 
 # In a checkout the templates are the repository's templates/; an installed
 # package carries them as convarith/templates (see pyproject.toml).
-PACKAGED_TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-CHECKOUT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGED_TEMPLATE_DIR = PACKAGE_DIR / "templates"
+CHECKOUT_TEMPLATE_DIR = PACKAGE_DIR.parent / "templates"
 DOCUMENT_TEMPLATE = "document.tex.j2"
 
 
@@ -48,7 +49,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (Jinja checks each against its
     template's source), which saves each pdflatex job a tenth of its Python
     time; none when the cache directory cannot be made."""
-    from .files import cache_subdir
+    from ..files import cache_subdir
     directory = cache_subdir("templates")
     return None if directory is None else jinja2.FileSystemBytecodeCache(str(directory))
 

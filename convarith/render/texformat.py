@@ -87,8 +87,8 @@ def _still_valid(manifest: Path) -> bool:
 
 def _dump(pdflatex: str, preamble: str, fmt: Path, manifest: Path, env: dict) -> bool:
     """Make the format; True if it is in place."""
-    from .errors import ToolError
-    from .files import private_workdir, write_bytes_atomic
+    from ..errors import ToolError
+    from ..files import private_workdir, write_bytes_atomic
     with private_workdir("texformat") as workdir:
         Path(workdir, f"{JOBNAME}.tex").write_text(preamble + "\\dump\n", encoding="utf-8")
         try:
@@ -151,7 +151,7 @@ def preloaded_format(pdflatex: str, env: dict, preamble: str | None = None) -> P
     if os.environ.get(DISABLE_ENV, "1") in ("0", "no", "off", "false"):
         return None
     preamble = preamble_tex() if preamble is None else preamble
-    from .files import cache_subdir
+    from ..files import cache_subdir
     directory = cache_subdir("tex")
     if directory is None:
         return None

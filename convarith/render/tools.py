@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from .errors import ToolError
+from ..errors import ToolError
 
 # Debian/Ubuntu packages that together provide everything the build runs.
 DEBIAN_PACKAGES = ("texlive-latex-base", "texlive-latex-recommended",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from .errors import ParameterError
+from ..errors import ParameterError
 from .geometry import conv_output_size, effective_kernel_size
 
 

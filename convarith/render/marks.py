@@ -9,8 +9,8 @@ cell lists: the templates only place them.
 
 from __future__ import annotations
 
-from .geometry import AxisLayout
-from .spec import FigureSpec
+from ..model.geometry import AxisLayout
+from ..model.spec import FigureSpec
 
 #: Legend entries: (swatch style, text).
 UNIT = ("fill=input, draw=lines, thick", "input unit")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 RGB = tuple[int, int, int]
 HEX_COLOUR = re.compile(r"#?([0-9A-Fa-f]{6})")

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Union
 
-from .errors import ParameterError
+from ..errors import ParameterError
 from .geometry import AxisLayout, DirectAxis, TransposedAxis
 from .theme import Theme, DEFAULT_THEME
 

@@ -1,0 +1,1 @@
+"""The model: a layer's geometry, the figure spec, values, themes and the catalogue."""

@@ -1,0 +1,1 @@
+"""Renderers: TikZ text for pdflatex, and poppler rasterising of its pages."""

@@ -1,0 +1,1 @@
+"""The scene: a backend-neutral description of a figure."""
