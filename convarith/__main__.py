@@ -8,9 +8,10 @@ from typing import Sequence
 
 from .cli import ArgumentParser, bounded_number, run
 from .files import check_output_path
+from .settings import DEFAULT_DPI, DEFAULT_FRAME_MS, DPI_RANGE
 
 
-DPI = bounded_number(int, 10, 1200)
+DPI = bounded_number(int, *DPI_RANGE)
 FRAME_MS = bounded_number(int, 10, 100000)
 
 
@@ -19,16 +20,16 @@ def stages(argv: Sequence[str]) -> int:
                             description="Rasterise PDF frames and assemble GIFs.")
     sub = parser.add_subparsers(dest="stage", required=True)
     png = sub.add_parser("png", help="pdf/NAME_NN.pdf -> png/NAME_NN.png")
-    png.add_argument("--dpi", type=DPI, default=150)
+    png.add_argument("--dpi", type=DPI, default=DEFAULT_DPI)
     png.add_argument("--out-dir", default="png")
     png.add_argument("pdfs", nargs="+")
     gif = sub.add_parser("gif", help="PNG frames -> one looping GIF")
-    gif.add_argument("--frame-ms", type=FRAME_MS, default=1000)
+    gif.add_argument("--frame-ms", type=FRAME_MS, default=DEFAULT_FRAME_MS)
     gif.add_argument("gif")
     gif.add_argument("pngs", nargs="+")
     frames = sub.add_parser("frames", help="PDF frames -> PNG frames and one GIF")
-    frames.add_argument("--dpi", type=DPI, default=150)
-    frames.add_argument("--frame-ms", type=FRAME_MS, default=1000)
+    frames.add_argument("--dpi", type=DPI, default=DEFAULT_DPI)
+    frames.add_argument("--frame-ms", type=FRAME_MS, default=DEFAULT_FRAME_MS)
     frames.add_argument("--png-dir", default="png")
     frames.add_argument("gif")
     frames.add_argument("pdfs", nargs="+")

@@ -14,10 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .model.spec import FigureSpec
+from .settings import DEFAULT_DPI, NOTEBOOK_DPI
 
-DEFAULT_DPI = 150
-#: Resolution of the animation shown inline in a notebook (small and quick).
-NOTEBOOK_DPI = 100
 
 
 def render_fingerprint() -> str:

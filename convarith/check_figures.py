@@ -23,6 +23,7 @@ from PIL import Image
 
 from .model.catalogue import CATALOGUE, entry
 from .cli import run
+from .settings import DEFAULT_DPI, DEFAULT_FRAME_MS
 
 RMS_TOLERANCE = 6.0
 
@@ -67,7 +68,7 @@ def rebuild(name: str, workdir: str) -> Path:
     root = Path(workdir)
     gif = root / "gif" / f"{name}.gif"
     pdfs = build_pdfs(spec, range(spec.steps), root / "pdf")
-    build_frames(pdfs, root / "png", gif, 150, 1000)
+    build_frames(pdfs, root / "png", gif, DEFAULT_DPI, DEFAULT_FRAME_MS)
     return gif
 
 

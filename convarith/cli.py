@@ -8,13 +8,13 @@ non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import signal
 import sys
 from typing import Callable, Sequence
 
 from .errors import ConvArithError, ParameterError
+from .settings import debug, single_blas_thread
 from .model.geometry import PADDING_MODES, DirectAxis, TransposedAxis, causal_padding, same_padding
 from .model.spec import (KINDS, MAX_CHANNELS, MODES, FigureSpec, pooling_channels_message,
                    pooling_padding_message)
@@ -317,10 +317,7 @@ def run(main: Callable[[Sequence[str]], int], argv: Sequence[str] | None = None,
         # make sends SIGTERM to its recipes when it is terminated: unwind as for
         # Ctrl-C, so temporary files are removed on the way out.
         signal.signal(signal.SIGTERM, _interrupt)
-        # The commands do no linear algebra, but importing numpy starts one
-        # OpenBLAS thread per core, which costs each of the build's processes
-        # about 50 ms of CPU time that the other make jobs could use.
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        single_blas_thread()
     try:
         return main(sys.argv[1:] if argv is None else argv)
     except ConvArithError as error:
@@ -370,7 +367,7 @@ def _interrupt(signum, frame):
 
 def _internal_error(prog: str, error: BaseException) -> int:
     """A bug: say so in one paragraph, keep the details on demand."""
-    if os.environ.get("CONVARITH_DEBUG"):
+    if debug():
         raise error
     print(f"{prog}: internal error ({type(error).__name__}: {error}). This is a "
           "bug; please report it with the command you ran. Set CONVARITH_DEBUG=1 "

@@ -11,6 +11,7 @@ from .cli import (ArgumentParser, add_geometry_arguments, bounded_number, parse_
                   spec_from_args)
 from .errors import ParameterError
 from .files import check_output_path
+from .settings import DEFAULT_DPI, DPI_RANGE
 from .model.spec import KINDS, FigureSpec
 
 FIGURE_DIRS = {"pdf": Path("pdf"), "png": Path("png"), "gif": Path("gif")}
@@ -162,8 +163,8 @@ def animate_parser(prog: str = "animate") -> ArgumentParser:
                         type=bounded_number(float, *HOLD_RANGE), default=0.0,
                         help="show the last step this much longer before the "
                              "animation loops (default 0)")
-    output.add_argument("--dpi", type=bounded_number(int, 10, 1200), default=150,
-                        help="raster resolution of the PNG frames (default 150)")
+    output.add_argument("--dpi", type=bounded_number(int, *DPI_RANGE), default=DEFAULT_DPI,
+                        help=f"raster resolution of the PNG frames (default {DEFAULT_DPI})")
     return parser
 
 

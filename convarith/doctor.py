@@ -7,11 +7,12 @@ import subprocess
 from dataclasses import dataclass
 
 from .render.tools import PROGRAMS, TEX_FILES, install_hint, missing_tex_files
+from .settings import FFMPEG_ENV, ffmpeg_program
 
 #: Encoders the video writers use, from imageio-ffmpeg's own ffmpeg.
 VIDEO_ENCODERS = {"libx264": ".mp4", "libvpx-vp9": ".webm"}
 FFMPEG_HINT = ("Install it with 'pip install imageio-ffmpeg' (it ships its own ffmpeg; "
-               "set IMAGEIO_FFMPEG_EXE to use another one).")
+               f"set {FFMPEG_ENV} to use another one).")
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,7 @@ def tex_checks() -> list[Check]:
 
 def ffmpeg_checks() -> list[Check]:
     try:
-        import imageio_ffmpeg
-        ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+        ffmpeg = ffmpeg_program()
     except (ImportError, RuntimeError) as error:
         return [Check("ffmpeg", False, f"not available ({error}). {FFMPEG_HINT}")]
     listing = subprocess.run([ffmpeg, "-hide_banner", "-encoders"], capture_output=True,

@@ -21,18 +21,7 @@ import threading
 from pathlib import Path
 
 from .errors import ParameterError, ToolError
-
-
-#: Where convarith keeps what it can remake at any time (the preloaded TeX
-#: format, compiled templates): $CONVARITH_CACHE_DIR, else the XDG cache.
-CACHE_ENV = "CONVARITH_CACHE_DIR"
-
-
-def cache_dir() -> Path:
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "convarith"
+from .settings import cache_dir
 
 
 def cache_subdir(name: str) -> Path | None:

@@ -16,6 +16,7 @@ from convarith.render import texformat
 from convarith.build import figure_tex
 from convarith.model.catalogue import CATALOGUE
 from convarith.render.latex import compile_tex, split_pages
+from convarith.settings import TEX_FORMAT_ENV
 
 pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("CONVARITH_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv(texformat.DISABLE_ENV, raising=False)
+    monkeypatch.delenv(TEX_FORMAT_ENV, raising=False)
     return tmp_path / "cache" / "tex"
 
 
@@ -51,7 +52,7 @@ def test_pages_from_the_format_equal_plain_pages(cache, monkeypatch, name):
     tex = figure_tex(spec, range(spec.steps))
     preloaded = compile_tex(tex, name)
     assert len(formats(cache)) == 1, "the first compile made the format"
-    monkeypatch.setenv(texformat.DISABLE_ENV, "0")
+    monkeypatch.setenv(TEX_FORMAT_ENV, "0")
     plain = compile_tex(tex, name)
     assert len(split_pages(preloaded)) == len(split_pages(plain)) == spec.steps
     for number, (ours, theirs) in enumerate(zip(pixels(preloaded), pixels(plain))):
@@ -103,7 +104,7 @@ def test_only_the_newest_formats_are_kept(cache):
 
 @pytest.mark.integration
 def test_switched_off_makes_no_format(cache, monkeypatch):
-    monkeypatch.setenv(texformat.DISABLE_ENV, "0")
+    monkeypatch.setenv(TEX_FORMAT_ENV, "0")
     spec = entry("no_padding_no_strides").spec()
     compile_tex(figure_tex(spec, [0]), "off")
     assert formats(cache) == []
@@ -180,7 +181,7 @@ def test_no_cache_to_write_means_no_format_and_no_time_spent(tmp_path, monkeypat
     blocker = tmp_path / "file"
     blocker.write_text("")
     monkeypatch.setenv("CONVARITH_CACHE_DIR", str(blocker / "cache"))
-    monkeypatch.delenv(texformat.DISABLE_ENV, raising=False)
+    monkeypatch.delenv(TEX_FORMAT_ENV, raising=False)
     dumps = []
     real_run = __import__("subprocess").run
 

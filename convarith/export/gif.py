@@ -21,9 +21,10 @@ from PIL import Image
 
 from ..errors import ToolError
 from ..files import StagedFiles
+from ..settings import DEFAULT_FRAME_MS
 from .gif_stream import write_gif_stream
 
-FRAME_MS = 1000
+FRAME_MS = DEFAULT_FRAME_MS
 PALETTE_SIZE = 16
 SEED_COLOURS = 8
 

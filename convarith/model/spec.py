@@ -6,24 +6,22 @@ assume it is drawable.  Height comes first in every (height, width) pair.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Union
 
 from ..errors import ParameterError
+from ..settings import DEFAULT_DPI, MAX_STEPS_ENV
+from ..settings import max_steps as max_steps_setting
 from .geometry import AxisLayout, DirectAxis, TransposedAxis
 from .theme import Theme, DEFAULT_THEME
 
 KINDS = ("arithmetic", "numerical")
 MODES = ("convolution", "average", "max")
 
-#: Steps above which a figure is refused unless the limit is raised.
-DEFAULT_MAX_STEPS = 1024
 #: Drawn cells per axis above which a figure is refused (TeX dimensions and
 #: legibility both give out long before this).
 MAX_EXTENT = 100
-MAX_STEPS_ENV = "CONVARITH_MAX_STEPS"
 #: Cells drawn over a whole animation (per step: input plane plus output
 #: plane, and for numerical figures each cell is a typeset value, with the
 #: kernel's weights too) above which a figure is refused before any work:
@@ -65,16 +63,7 @@ def pooling_channels_message(mode: str) -> str:
 
 
 def max_steps_limit(override: int | None = None) -> int:
-    if override is not None:
-        return override
-    raw = os.environ.get(MAX_STEPS_ENV)
-    if raw is None:
-        return DEFAULT_MAX_STEPS
-    if re.fullmatch(r"[0-9]+", raw.strip(), re.ASCII) is None or int(raw) < 1:
-        raise ParameterError(
-            f"{MAX_STEPS_ENV} must be a positive whole number, not {raw!r}; "
-            f"unset it for the default of {DEFAULT_MAX_STEPS}.")
-    return int(raw)
+    return max_steps_setting() if override is None else override
 
 
 @dataclass(frozen=True)
@@ -178,7 +167,7 @@ class FigureSpec:
                 raise ParameterError(
                     f"{flag} is {value}, above the limit of {MAX_CHANNELS} channels, a "
                     f"fixed limit: more channel planes would not be legible at the "
-                    f"default 150 dpi. Use at most {MAX_CHANNELS}.")
+                    f"default {DEFAULT_DPI} dpi. Use at most {MAX_CHANNELS}.")
         for flag, value in (("--in-channels", self.in_channels),
                             ("--out-channels", self.out_channels)):
             if value % self.groups:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
 import subprocess
 from pathlib import Path
 
 from ..errors import DamagedInput, ToolError
 from ..files import private_workdir
+from ..settings import pdflatex_program, tool_environment
 from .tools import TEX_FILES, missing_tex_file_message, require_program
 
-PDFLATEX_ENV = "PDFLATEX"
 TIMEOUT_SECONDS = 300
 EXCERPT_CONTEXT = 2
 # Fixed date for every PDF, so two builds are byte-identical.
@@ -133,8 +132,8 @@ def compile_tex(tex: str, label: str = "figure") -> bytes:
     """Compile `tex` with pdflatex in a private temporary directory; return the
     PDF.  `label` names the figure in messages.  A document with the figures'
     preamble starts from the preloaded format (convarith.texformat)."""
-    pdflatex = require_program("pdflatex", os.environ.get(PDFLATEX_ENV) or None)
-    env = dict(os.environ, **REPRODUCIBLE_ENV, **PARANOID_ENV, **LOG_ENV)
+    pdflatex = require_program("pdflatex", pdflatex_program())
+    env = tool_environment(**REPRODUCIBLE_ENV, **PARANOID_ENV, **LOG_ENV)
     preloaded = _with_format(tex, pdflatex, env)
     with private_workdir("tex") as workdir:
         source = Path(workdir, f"{JOBNAME}.tex")

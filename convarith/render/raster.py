@@ -18,10 +18,10 @@ from typing import Iterator, Sequence
 
 from ..errors import DamagedInput, ToolError
 from ..files import StagedFiles, private_workdir
+from ..settings import DEFAULT_DPI, under_parallel_make
 from .latex import merge_pages
 from .tools import missing_program_message, require_program
 
-DEFAULT_DPI = 150
 #: Bytes of decoded frames rendered at once; bounds memory whatever the step count.
 BATCH_BYTES = 96 * 2**20
 #: Frames are kept after the first pass when all of them fit in this many
@@ -33,8 +33,7 @@ MAX_BATCH = 64
 def _threads() -> int:
     # Under make -j the other cores are busy with other animations, and each
     # extra poppler process parses the whole PDF again.
-    flags = os.environ.get("MAKEFLAGS", "")
-    if "-j" in flags or "--jobserver" in flags:
+    if under_parallel_make():
         return 1
     return min(os.cpu_count() or 1, 4)
 

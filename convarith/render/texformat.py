@@ -31,7 +31,8 @@ import os
 import subprocess
 from pathlib import Path
 
-DISABLE_ENV = "CONVARITH_TEX_FORMAT"
+from ..settings import tex_format_enabled
+
 PREAMBLE_TEMPLATE = "preamble.tex.j2"
 DUMP_TIMEOUT_SECONDS = 120
 # The job name of the dump, inside its private directory.
@@ -148,7 +149,7 @@ def preloaded_format(pdflatex: str, env: dict, preamble: str | None = None) -> P
     """The format file with `preamble` (default: preamble_tex()) loaded, to
     start figure documents from, made if need be; None when it is switched
     off or cannot be had (then compile the plain way)."""
-    if os.environ.get(DISABLE_ENV, "1") in ("0", "no", "off", "false"):
+    if not tex_format_enabled():
         return None
     preamble = preamble_tex() if preamble is None else preamble
     from ..files import cache_subdir

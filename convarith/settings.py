@@ -1,0 +1,99 @@
+"""Every setting convarith takes from the environment or a default, read here and only here.
+
+Values are read when asked for, not at import, so a test or a caller that
+changes the environment is seen.  Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .errors import ParameterError
+
+#: Raster resolution of frames (the Makefile's DPI has the same default).
+DEFAULT_DPI = 150
+#: Resolution of the animation shown inline in a notebook (small and quick).
+NOTEBOOK_DPI = 100
+#: Resolutions the commands accept.
+DPI_RANGE = (10, 1200)
+#: How long a GIF shows each step, in milliseconds.
+DEFAULT_FRAME_MS = 1000
+
+#: Steps above which a figure is refused unless the limit is raised.
+DEFAULT_MAX_STEPS = 1024
+MAX_STEPS_ENV = "CONVARITH_MAX_STEPS"
+#: Where convarith keeps what it can remake at any time (the preloaded TeX
+#: format, compiled templates): $CONVARITH_CACHE_DIR, else the XDG cache.
+CACHE_ENV = "CONVARITH_CACHE_DIR"
+#: 0, no, off or false: compile every figure without the preloaded format.
+TEX_FORMAT_ENV = "CONVARITH_TEX_FORMAT"
+#: The pdflatex program to run, if not the one on PATH.
+PDFLATEX_ENV = "PDFLATEX"
+#: Set to show the traceback of an internal error.
+DEBUG_ENV = "CONVARITH_DEBUG"
+#: imageio-ffmpeg's own setting: the ffmpeg to use instead of the one it ships.
+FFMPEG_ENV = "IMAGEIO_FFMPEG_EXE"
+
+
+def max_steps() -> int:
+    """The step limit: $CONVARITH_MAX_STEPS, else the default."""
+    raw = os.environ.get(MAX_STEPS_ENV)
+    if raw is None:
+        return DEFAULT_MAX_STEPS
+    if re.fullmatch(r"[0-9]+", raw.strip(), re.ASCII) is None or int(raw) < 1:
+        raise ParameterError(
+            f"{MAX_STEPS_ENV} must be a positive whole number, not {raw!r}; "
+            f"unset it for the default of {DEFAULT_MAX_STEPS}.")
+    return int(raw)
+
+
+def cache_dir() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "convarith"
+
+
+def tex_format_enabled() -> bool:
+    return os.environ.get(TEX_FORMAT_ENV, "1") not in ("0", "no", "off", "false")
+
+
+def pdflatex_program() -> str | None:
+    """$PDFLATEX when set, else None (pdflatex from PATH)."""
+    return os.environ.get(PDFLATEX_ENV) or None
+
+
+def tool_environment(**overrides: str) -> dict[str, str]:
+    """The environment for an external program: ours, with `overrides`."""
+    return dict(os.environ, **overrides)
+
+
+def debug() -> bool:
+    return bool(os.environ.get(DEBUG_ENV))
+
+
+def under_parallel_make() -> bool:
+    """Whether a make -jN runs us, so the other cores are busy already."""
+    flags = os.environ.get("MAKEFLAGS", "")
+    return "-j" in flags or "--jobserver" in flags
+
+
+def single_blas_thread() -> None:
+    """Start numpy without OpenBLAS's thread pool, unless the user chose a size.
+
+    The commands do no linear algebra, but importing numpy starts one
+    OpenBLAS thread per core, which costs each of the build's processes
+    about 50 ms of CPU time that the other make jobs could use."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def ffmpeg_program() -> str:
+    """The ffmpeg the video writers use: $IMAGEIO_FFMPEG_EXE, else the one
+    imageio-ffmpeg ships (ImportError or RuntimeError when there is none)."""
+    chosen = os.environ.get(FFMPEG_ENV)
+    if chosen:
+        return chosen
+    import imageio_ffmpeg
+    return imageio_ffmpeg.get_ffmpeg_exe()
