@@ -85,11 +85,17 @@ def describe(spec: FigureSpec) -> dict:
         from .build import figure_values
         values = figure_values(spec)
         # One channel keeps its original two-dimensional form.
-        squeeze = (lambda a: a) if spec.multichannel else (lambda a: a.reshape(a.shape[-2:]))
-        description["input"] = squeeze(values.input).tolist()
+        def plain(nested, depth):
+            # JSON lists; one channel keeps its two-dimensional form.
+            lists = json.loads(json.dumps(nested))
+            for _ in range(depth if not spec.multichannel else 0):
+                lists = lists[0]
+            return lists
+
+        description["input"] = plain(values.input, 1)
         if values.kernel is not None:
-            description["kernel"] = squeeze(values.kernel).tolist()
-        description["output"] = squeeze(values.output).tolist()
+            description["kernel"] = plain(values.kernel, 2)
+        description["output"] = plain(values.output, 1)
     return description
 
 

@@ -1,52 +1,45 @@
-"""Numbers shown by numerical figures: seeded input and kernel, and outputs.
+"""The numbers of numerical figures, computed with the standard library alone.
 
-The output is computed the way the figure draws it: a window slides over the
-drawn grid (padding and inserted zeros included) and each mode reduces the
-cells the kernel reads.  Tests compare this with PyTorch and with an
-independent numpy computation.
+The same numbers as `convarith.values` (the seeded input and kernel, the
+drawn grid, the shown kernel, the partial sums and the outputs), as nested
+tuples of ints and floats, so they can be computed where numpy cannot be had
+(Python in a web browser).  tests/test_purevalues.py checks that both agree
+exactly, and with PyTorch.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+from .rng import Generator
 
-from .spec import FigureSpec
+if TYPE_CHECKING:
+    from .spec import FigureSpec
 
+# The same seeds and ranges as convarith.values (a test holds them equal).
 SEED = 2016
 INPUT_RANGE = (0, 3)    # inclusive
 KERNEL_RANGE = (0, 2)   # inclusive
-#: (seed, inclusive input range) for each mode.  Max pooling draws from 0-9
-#: with a seed of its own: with inputs 0-3 every 3x3 window of the classic
-#: 5x5 figure holds a 3, so every output was 3 and the figure showed nothing
-#: about taking a maximum.  Seed 2191 gives that figure five different
-#: maxima, one window without any large value among them.  Convolution and
-#: average pooling keep 0-3, whose averages already differ.
 INPUTS = {"convolution": (SEED, INPUT_RANGE), "average": (SEED, INPUT_RANGE),
           "max": (2191, (0, 9))}
 
 
 @dataclass(frozen=True)
 class NumericalValues:
-    """Everything a numerical figure prints, with a leading channel axis.
+    """What `values.NumericalValues` holds, as nested tuples: `input`
+    (C_in, h, w), `kernel` (PyTorch's weight layout), `grid` (C_in, H, W),
+    `shown_kernel` (C_out, C_in/G, kh, kw), `partial` (C_out, C_in/G, o_h,
+    o_w) and `output` (C_out, o_h, o_w).  Inputs, grid and weights are ints;
+    partial sums and outputs are floats (-inf for a max over padding only).
+    `kernel`, `shown_kernel` and `partial` are None for pooling."""
 
-    `input` (C_in, h, w) and `kernel` (the weight as PyTorch stores it) are
-    what one passes to the framework call; `grid` is the drawn input per
-    channel (zeros for padding and inserted zeros); `shown_kernel`
-    (C_out, C_in/G, kh, kw) holds the weights drawn for each output channel
-    and each input channel of its group (flipped for a transposed
-    convolution); `partial` (C_out, C_in/G, o_h, o_w) is each slice's sum of
-    products, and `output` (C_out, o_h, o_w) their sum.  `kernel`,
-    `shown_kernel` and `partial` are None for pooling.
-    """
-
-    input: np.ndarray
-    kernel: np.ndarray | None
-    grid: np.ndarray
-    shown_kernel: np.ndarray | None
-    partial: np.ndarray | None
-    output: np.ndarray
+    input: tuple
+    kernel: tuple | None
+    grid: tuple
+    shown_kernel: tuple | None
+    partial: tuple | None
+    output: tuple
 
 
 def weight_shape(spec: FigureSpec) -> tuple[int, int, int, int]:
@@ -59,98 +52,94 @@ def weight_shape(spec: FigureSpec) -> tuple[int, int, int, int]:
     return (spec.out_channels, per_in, *kernel_size)
 
 
-def seeded_input_and_kernel(spec: FigureSpec) -> tuple[np.ndarray, np.ndarray]:
-    """Input (C_in, h, w) and weight; one channel draws the same numbers as
-    the single-channel figures always did (same stream, same order)."""
-    seed, (low, high) = INPUTS[spec.mode]
-    rng = np.random.default_rng(seed)
-    x = rng.integers(low, high + 1,
-                     size=(spec.in_channels, *spec.input_size))
-    w = rng.integers(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1, size=weight_shape(spec))
-    return x.astype(np.int64), w.astype(np.int64)
+def frozen(nested):
+    """Nested lists as nested tuples."""
+    return tuple(map(frozen, nested)) if isinstance(nested, list) else nested
 
 
-def drawn_grid(spec: FigureSpec, x: np.ndarray) -> np.ndarray:
-    """Each channel's drawn input: the units, padding as its mode fills it
-    (a copy of some input cell), and zero in every other cell."""
+def drawn_grid(spec: FigureSpec, x) -> tuple:
+    """Each channel's drawn input: the units, padding as its mode fills it,
+    and zero in every other cell."""
     rows, cols = spec.layouts
-    row_src = np.array([-1 if s is None else s for s in rows.sources])
-    col_src = np.array([-1 if s is None else s for s in cols.sources])
-    grid = x[:, np.maximum(row_src, 0)][:, :, np.maximum(col_src, 0)]
-    grid[:, row_src < 0, :] = 0
-    grid[:, :, col_src < 0] = 0
-    return grid
+    return tuple(tuple(tuple(0 if r is None or c is None else plane[r][c]
+                             for c in cols.sources)
+                       for r in rows.sources)
+                 for plane in x)
 
 
-def with_overhang(spec: FigureSpec, cells: np.ndarray) -> np.ndarray:
-    """`cells` (..., H, W) extended by zeros/False past the bottom/right edge,
-    where a ceil_mode window hangs over."""
-    rows, cols = spec.layouts
-    widths = [(0, 0)] * (cells.ndim - 2) + [(0, rows.overhang), (0, cols.overhang)]
-    return np.pad(cells, widths)
-
-
-def unit_mask(spec: FigureSpec) -> np.ndarray:
-    rows, cols = spec.layouts
-    mask = np.zeros((rows.extent, cols.extent), dtype=bool)
-    mask[np.ix_(rows.units, cols.units)] = True
-    return mask
-
-
-def drawn_weights(spec: FigureSpec, w: np.ndarray) -> np.ndarray:
-    """(C_out, C_in/G, kh, kw): what each output channel's filter applies to
-    each input channel of its group in the drawn direct convolution."""
+def drawn_weights(spec: FigureSpec, w) -> tuple:
+    """(C_out, C_in/G, kh, kw): the weights each output channel applies to
+    each input channel of its group; a transposed convolution is drawn as a
+    direct one with its kernel turned half a circle."""
     if not spec.transposed:
         return w
     per_in, per_out = spec.group_size
-    shown = np.empty((spec.out_channels, per_in, *w.shape[2:]), dtype=w.dtype)
-    for out_channel in range(spec.out_channels):
-        first = spec.group_inputs(out_channel).start
-        for j in range(per_in):
-            shown[out_channel, j] = w[first + j, out_channel % per_out, ::-1, ::-1]
-    return shown
+
+    def turned(kernel):
+        return tuple(row[::-1] for row in kernel[::-1])
+
+    return tuple(tuple(turned(w[spec.group_inputs(o).start + j][o % per_out])
+                       for j in range(per_in))
+                 for o in range(spec.out_channels))
 
 
-def windows(spec: FigureSpec, grid: np.ndarray):
-    """(row, column, rows read, columns read, window (C_in, kh, kw)) per output cell."""
+def footprints(spec: FigureSpec) -> tuple[list, list]:
+    """Per output row and per output column, the drawn cells the kernel reads."""
+    return tuple([layout.footprint_cells(n) for n in range(layout.output)]
+                 for layout in spec.layouts)
+
+
+def convolve(spec: FigureSpec, grid, shown) -> tuple:
+    """(C_out, C_in/G, o_h, o_w): each output channel's sum of products over
+    each input channel of its group."""
+    row_cells, col_cells = footprints(spec)
+    return tuple(
+        tuple(tuple(tuple(float(sum(plane[y][z] * weight
+                                    for y, weights in zip(rr, kernel)
+                                    for z, weight in zip(cc, weights)))
+                          for cc in col_cells)
+                    for rr in row_cells)
+              for plane, kernel in zip((grid[c] for c in spec.group_inputs(o)), shown[o]))
+        for o in range(spec.out_channels))
+
+
+def pool(spec: FigureSpec, grid) -> tuple:
+    """(C, o_h, o_w): each channel's mean or maximum per window.  Padding
+    never wins a maximum (PyTorch pads with -inf), and cells past the padded
+    input (a ceil_mode overhang) never count."""
     rows, cols = spec.layouts
-    for r in range(rows.output):
-        rr = list(rows.footprint_cells(r))
-        for c in range(cols.output):
-            cc = list(cols.footprint_cells(c))
-            yield r, c, rr, cc, grid[np.ix_(range(grid.shape[0]), rr, cc)]
+    row_cells, col_cells = footprints(spec)
+    units = {(y, z) for y in rows.units for z in cols.units}
+
+    def reduce(plane, rr, cc):
+        cells = [(y, z) for y in rr if y < rows.extent for z in cc if z < cols.extent]
+        if spec.mode == "max":
+            read = [plane[y][z] for y, z in cells if (y, z) in units]
+            return float(max(read)) if read else float("-inf")
+        # PyTorch's divisor: the window's cells in the padded input, or its
+        # input cells only without count_include_pad
+        counted = (len(cells) if spec.count_include_pad
+                   else sum((y, z) in units for y, z in cells))
+        return float(sum(plane[y][z] for y, z in cells)) / counted
+
+    return tuple(tuple(tuple(reduce(plane, rr, cc) for cc in col_cells) for rr in row_cells)
+                 for plane in grid)
 
 
 def compute(spec: FigureSpec) -> NumericalValues:
-    """All numbers of a numerical figure."""
-    x, w = seeded_input_and_kernel(spec)
+    """All numbers of a numerical figure, as `values.compute` gives them."""
+    seed, (low, high) = INPUTS[spec.mode]
+    rng = Generator(seed)
+    x = frozen(rng.integers(low, high + 1, (spec.in_channels, *spec.input_size)))
     grid = drawn_grid(spec, x)
-    mask = unit_mask(spec)
-    out = np.zeros((spec.out_channels, *spec.output_size), dtype=np.float64)
-    if spec.mode == "convolution":
-        shown = drawn_weights(spec, w)
-        partial = np.zeros((spec.out_channels, spec.group_size[0], *spec.output_size))
-        for r, c, _, _, window in windows(spec, grid):
-            for o in range(spec.out_channels):
-                inputs = window[list(spec.group_inputs(o))]
-                partial[o, :, r, c] = (inputs * shown[o]).sum(axis=(1, 2))
-        out = partial.sum(axis=1)
-        return NumericalValues(input=x, kernel=w, grid=grid, shown_kernel=shown,
-                               partial=partial, output=out)
-    # Cells past the padded input (a ceil_mode overhang) never count.
-    padded = with_overhang(spec, np.ones(grid.shape[1:], dtype=bool))
-    mask = with_overhang(spec, mask)
-    for r, c, rr, cc, window in windows(spec, with_overhang(spec, grid)):
-        inside = mask[np.ix_(rr, cc)]
-        for channel in range(spec.in_channels):
-            if spec.mode == "average":
-                # PyTorch's divisor: the window's cells in the padded input, or
-                # its input cells only without count_include_pad
-                counted = padded[np.ix_(rr, cc)] if spec.count_include_pad else inside
-                out[channel, r, c] = float(window[channel].sum()) / int(counted.sum())
-            else:  # max ignores padding, as if it were -inf (PyTorch's rule);
-                # a dilated window that reads only padding gives -inf, as in PyTorch
-                out[channel, r, c] = (float(window[channel][inside].max())
-                                      if inside.any() else -np.inf)
-    return NumericalValues(input=x, kernel=None, grid=grid, shown_kernel=None,
-                           partial=None, output=out)
+    if spec.mode != "convolution":
+        return NumericalValues(input=x, kernel=None, grid=grid, shown_kernel=None,
+                          partial=None, output=pool(spec, grid))
+    # the kernel comes after the input from the same stream
+    w = frozen(rng.integers(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1, weight_shape(spec)))
+    shown = drawn_weights(spec, w)
+    partial = convolve(spec, grid, shown)
+    output = tuple(tuple(tuple(float(sum(cell)) for cell in zip(*rows)) for rows in
+                         zip(*slices)) for slices in partial)
+    return NumericalValues(input=x, kernel=w, grid=grid, shown_kernel=shown,
+                      partial=partial, output=output)

@@ -183,11 +183,11 @@ def step_context(spec: FigureSpec, step: int, values=None) -> dict:
         context["weights"] = []
         if values.shown_kernel is not None:
             context["weights"] = [
-                (*_cell(gr, gc, height), str(values.shown_kernel[0, 0, m, n]))
+                (*_cell(gr, gc, height), str(values.shown_kernel[0][0][m][n]))
                 for m, gr in enumerate(rows.footprint_cells(r))
                 for n, gc in enumerate(cols.footprint_cells(c))]
         context["output_values"] = [
-            (*_cell(orow, ocol, out_h), format_value(values.output[0, orow, ocol],
+            (*_cell(orow, ocol, out_h), format_value(values.output[0][orow][ocol],
                                                    output_decimals(spec)))
             for orow in range(out_h) for ocol in range(out_w)]
     if spec.multichannel:
@@ -201,7 +201,7 @@ def _grid_values(spec: FigureSpec, cells, grid) -> list:
     padding_rows, padding_cols = set(rows.padding), set(cols.padding)
     texts = ((cell, marks.shown_value(
         spec, cell["row"] in padding_rows or cell["col"] in padding_cols,
-        grid[cell["row"], cell["col"]])) for cell in cells)
+        grid[cell["row"]][cell["col"]])) for cell in cells)
     return [(cell["x"], cell["y"], text) for cell, text in texts if text is not None]
 
 
@@ -209,7 +209,7 @@ def _channel_context(spec: FigureSpec, step: int, height: int, width: int, cells
                      values) -> dict:
     """The planes of a channel figure, and per channel the values they show."""
     # Imported here so that single-channel figures do not depend on it (Make).
-    from .planes import arithmetic_planes, numerical_planes
+    from ..scene.planes import arithmetic_planes, numerical_planes
     if values is None:
         return arithmetic_planes(spec, step, height, width)
     # a ceil_mode overhang takes room below and to the right of each plane
@@ -220,7 +220,7 @@ def _channel_context(spec: FigureSpec, step: int, height: int, width: int, cells
     context["grid_values"] = [_grid_values(spec, cells, grid) for grid in values.grid]
     decimals = output_decimals(spec)
     context["output_values"] = [
-        [(*_cell(orow, ocol, out_h), format_value(output[orow, ocol], decimals))
+        [(*_cell(orow, ocol, out_h), format_value(output[orow][ocol], decimals))
          for orow in range(out_h) for ocol in range(out_w)]
         for output in values.output]
     # Inside math mode; a sum of products of our non-negative values.
