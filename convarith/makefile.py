@@ -26,7 +26,7 @@ PDF_CODE = COMMON_CODE + ("model/__init__", "model/geometry", "model/spec", "mod
                           "cli", "commands", "build", "render/tikz", "render/marks",
                           "render/latex", "render/texformat")
 NUMERICAL_CODE = ("model/values",)
-CHANNEL_CODE = ("render/planes",)
+CHANNEL_CODE = ("scene/__init__", "scene/planes")
 FRAME_CODE = COMMON_CODE + ("__main__", "cli", "build", "render/raster", "render/latex",
                             "export/__init__", "export/gif", "export/gif_stream")
 

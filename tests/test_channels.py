@@ -186,7 +186,7 @@ def test_depthwise_output_reads_only_its_own_input_channel():
 
 
 def test_planes_of_the_current_group_are_active():
-    from convarith.render.planes import arithmetic_planes
+    from convarith.scene.planes import arithmetic_planes
     spec = entry("grouped").spec()                   # 4 -> 4, groups 2, 2x2 outputs
     last = arithmetic_planes(spec, spec.steps - 1, 4, 4)   # output channel 3, group 1
     assert [p["active"] for p in last["in_planes"]] == [False, False, True, True]
@@ -201,10 +201,10 @@ ARITHMETIC_CHANNELS = [e for e in CHANNELS if e.kind == "arithmetic"]
 def test_output_stack_clears_the_input_stack(item):
     """No output plane is drawn over an input plane: at every drawn abscissa
     the lowest output point is above the highest input point."""
-    from convarith.render.planes import oblique
+    from convarith.scene.planes import oblique
     spec = item.spec()
     (rows, cols), (out_h, out_w) = spec.drawn_size, spec.output_size
-    from convarith.render.planes import arithmetic_planes
+    from convarith.scene.planes import arithmetic_planes
     planes = arithmetic_planes(spec, 0, rows, cols)
     below = [oblique(x, p["offset"] + y) for p in planes["in_planes"]
              for x in np.linspace(0, cols, 9) for y in np.linspace(0, rows, 9)]

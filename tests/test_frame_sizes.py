@@ -41,14 +41,14 @@ def rectangle(width, height, dx=0.0, dy=0.0):
 def channel_extent_cm(spec) -> tuple[float, float]:
     """Channel figures (README): arithmetic planes stacked in depth, one cell
     apart, at a common pitch, the output planes centred over the input ones
-    and lifted by the amount convarith.render.planes computes (whose clearance
+    and lifted by the amount convarith.scene.planes computes (whose clearance
     test_channels checks); numerical maps in columns two cells apart, the
     filter's k x k slices one cell right of the inputs with four cells for
     the partial sums, and two cells below for the sum line."""
     rows, cols = spec.drawn_size
     out_h, out_w = spec.output_size
     if spec.kind == "arithmetic":
-        from convarith.render.planes import arithmetic_planes
+        from convarith.scene.planes import arithmetic_planes
         pitch = max(rows, out_h) + 1
         lift = arithmetic_planes(spec, 0, rows, cols)["lift"]
         centre = ((cols - out_w) / 2, (rows - out_h) / 2)

@@ -82,7 +82,7 @@ def test_second_make_does_nothing(built):
     ("templates/arithmetic.tex.j2", ARITHMETIC),
     ("templates/arithmetic_channels.tex.j2", ARITHMETIC_CHANNELS),
     ("templates/numerical_channels.tex.j2", NUMERICAL_CHANNELS),
-    ("convarith/render/planes.py", ARITHMETIC_CHANNELS | NUMERICAL_CHANNELS),
+    ("convarith/scene/planes.py", ARITHMETIC_CHANNELS | NUMERICAL_CHANNELS),
     ("convarith/render/tikz.py", NUMERICAL | ARITHMETIC | NUMERICAL_CHANNELS | ARITHMETIC_CHANNELS),
 ])
 def test_a_change_rebuilds_exactly_the_animations_that_use_it(built, touched, expected):

@@ -130,15 +130,15 @@ def numerical_planes(spec: FigureSpec, step: int, height: int, width: int,
     slices, terms = [], []
     if has_slices:
         for j, plane in enumerate(p for p in in_planes if p["active"]):
-            partial = values.partial[channel, j, row, col]
+            partial = values.partial[channel][j][row][col]
             terms.append(_number(partial))
             slices.append({
                 "channel": plane["channel"],
                 "y": plane["offset"] + (height - kh) / 2,
-                "weights": [(n, kh - 1 - m, str(values.shown_kernel[channel, j, m, n]))
+                "weights": [(n, kh - 1 - m, str(values.shown_kernel[channel][j][m][n]))
                             for m in range(kh) for n in range(kw)],
                 "partial": terms[-1]})
-    output = values.output[channel, row, col]
+    output = values.output[channel][row][col]
     right = out_x + out_w
     if has_slices:
         right = max(right, _longest_equation(spec, values) * CHARACTER_CELLS)
@@ -155,10 +155,10 @@ def _longest_equation(spec: FigureSpec, values) -> int:
     longest = 0
     for channel in range(spec.out_channels):
         names = " + ".join(f"p{c}" for c in spec.group_inputs(channel))
-        rows, cols = values.output[channel].shape
+        rows, cols = len(values.output[channel]), len(values.output[channel][0])
         for row, col in itertools.product(range(rows), range(cols)):
-            result = values.output[channel, row, col]
-            terms = " + ".join(_number(p) for p in values.partial[channel, :, row, col])
+            result = values.output[channel][row][col]
+            terms = " + ".join(_number(p[row][col]) for p in values.partial[channel])
             text = f"output channel {channel}: {names} = {terms} = {result:.0f}"
             longest = max(longest, len(text))
     return longest

@@ -1,0 +1,279 @@
+"""The scene of a figure: from a FigureSpec (and its values) to planes, steps and meaning.
+
+One function per figure kind lays out what its template used to: the
+arithmetic figures' input plane below and output plane above, both seen
+obliquely; the numerical figures' flat input and output side by side.
+Channel figures are in `channels`.  Every position is computed here.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence, Tuple
+
+from ..model.spec import FigureSpec
+from . import cells as C
+from .legend import legend
+from .meaning import step_meaning
+from .types import (THICK, Affine, Bounds, Cells, Grid, Paint, Plane, Projection,
+                    Scene, Segment, Span, Step, Stroke, Text, shift)
+
+#: The figures' oblique view and scale: one cell is 0.5 cm (TeX points).
+OBLIQUE = Projection(xslant=-0.7, yslant=0.5)
+CM = 72.27 / 2.54
+UNIT = 0.5 * CM
+#: White margin around every frame, in points (the standalone class's border).
+BORDER = 10.0
+#: The output plane of an arithmetic figure is nudged this far left (points
+#: before the figure's scale).
+NUDGE = 5.0
+#: Text roles and their sizes in points (\small, \footnotesize, \scriptsize, \tiny).
+TEXT_SIZES = (("label", 9.0), ("value", 8.0), ("small", 7.0), ("tiny", 5.0))
+#: A TikZ node's room around its text (.3333em) and its outer sep (points).
+NODE_SEP = 0.3333
+OUTER_SEP = 0.2
+
+LINES = Stroke()
+DASHED = Stroke(dashed=True)
+SHADE = Paint("footprint", opacity=0.4)
+FADE = Paint("white", opacity=0.75)
+
+
+def node_pad(size: str) -> float:
+    """TikZ takes a node's .3333em in the picture's font (10 pt), whatever the
+    node's own font."""
+    from .text import em
+    return NODE_SEP * em(10.0)
+
+
+#: Where a node's anchor lies off the point it is placed at (its outer sep).
+ANCHOR_NUDGE = {"north": (0.0, -OUTER_SEP), "south": (0.0, OUTER_SEP),
+                "west": (OUTER_SEP, 0.0), "south west": (OUTER_SEP, OUTER_SEP)}
+
+
+def node(at, text, size: str, anchor: str, pad_x=None, pad_y=None, **options) -> Text:
+    """A TikZ node's text (a string, or spans): by default with a node's room
+    around it (pad_x, pad_y in points), placed by its outer sep."""
+    spans = (Span(text),) if isinstance(text, str) else tuple(text)
+    default = node_pad(size)
+    return Text(at=at, spans=spans, size=size, anchor=anchor,
+                pad=(default if pad_x is None else pad_x, default if pad_y is None else pad_y),
+                nudge=ANCHOR_NUDGE[anchor], **options)
+
+
+def value_text(at, value: str, size: str) -> Text:
+    """A number at a cell's centre ("-" is set as a minus sign, -inf as −∞)."""
+    if value == "-inf":
+        return Text(at=at, spans=(Span("\u2212\u221e", "math"),), size=size)
+    if value.startswith("-"):
+        return Text(at=at, spans=(Span("\u2212", "math"), Span(value[1:])), size=size)
+    return Text(at=at, spans=(Span(value),), size=size)
+
+
+def scene_colours(spec: FigureSpec) -> tuple:
+    theme = spec.theme
+    return (("input", theme.input), ("output", theme.output),
+            ("footprint", theme.footprint), ("lines", theme.lines),
+            ("white", (255, 255, 255)), ("black", (0, 0, 0)))
+
+
+def input_plane_items(spec: FigureSpec, inputs: C.InputCells, legend_shown: bool) -> list:
+    """The input grid, its units and marks: what every step shares."""
+    items = []
+    if legend_shown:
+        items.append(Cells(tuple(inputs.inserted), fill=Paint("input", tint=0.25),
+                           bounds=False, role="inserted"))
+    if spec.padding_mode != "zeros":
+        items.append(Cells(tuple(C.padding_cells(spec)), fill=Paint("input", tint=0.35),
+                           bounds=False, role="mode-padding"))
+    items.append(Grid((0, 0, inputs.width, inputs.height), DASHED))
+    items.append(Cells(tuple(inputs.units), fill=Paint("input"), stroke=LINES,
+                       bounds=False, role="units"))
+    items += [Grid(rect, LINES) for rect in inputs.unit_grids]
+    cropped = C.cropped_cells(spec)
+    if cropped:
+        items.append(Cells(tuple(cropped), fill=Paint("white", opacity=0.55), hatch=True,
+                           bounds=False, role="cropped"))
+    return [item if not isinstance(item, Grid) else item for item in items]
+
+
+def output_decimals(spec: FigureSpec) -> int:
+    """Averages need a decimal; our whole numbers' sums and maxima do not."""
+    return 1 if spec.mode == "average" else 0
+
+
+def format_value(value: float, decimals: int) -> str:
+    if value == float("-inf"):
+        return "-inf"
+    return f"{value:.{decimals}f}"
+
+
+def shown_input(spec: FigureSpec, is_padding: bool, value) -> Optional[Tuple[str, str]]:
+    """(text, size) of one input cell: max pooling pads with -inf, and padding
+    that average pooling does not count shows nothing."""
+    if is_padding and spec.mode == "max":
+        return "-inf", "tiny"
+    if is_padding and spec.mode == "average" and not spec.count_include_pad:
+        return None
+    return str(value), "value"
+
+
+def grid_value_items(spec: FigureSpec, grid) -> list:
+    """The values of one input channel's drawn cells, at their centres."""
+    rows, cols = spec.layouts
+    height = rows.extent
+    padding_rows, padding_cols = set(rows.padding), set(cols.padding)
+    items = []
+    for r in range(rows.extent):
+        for c in range(cols.extent):
+            shown = shown_input(spec, r in padding_rows or c in padding_cols, grid[r][c])
+            if shown is not None:
+                x, y = C.cell(r, c, height)
+                items.append(value_text((x + 0.5, y + 0.5), *shown))
+    return items
+
+
+def output_value_items(spec: FigureSpec, output) -> list:
+    out_h, out_w = spec.output_size
+    decimals = output_decimals(spec)
+    return [value_text((x + 0.5, y + 0.5), format_value(output[r][c], decimals), "small")
+            for r in range(out_h) for c in range(out_w)
+            for x, y in [C.cell(r, c, out_h)]]
+
+
+def output_plane_items(out_w: int, out_h: int, current, *, shade_first: bool) -> list:
+    """The output map with its current cell shaded and outlined."""
+    cx, cy = current
+    items = [Cells(((0, 0, out_w, out_h),), fill=Paint("output"), role="outputs"),
+             Grid((0, 0, out_w, out_h), LINES)]
+    shade = Cells(((cx, cy, 1, 1),), fill=SHADE, role="current")
+    items.insert(1 if shade_first else 2, shade)
+    items.append(Cells(((cx, cy, 1, 1),), stroke=LINES))
+    return items
+
+
+def corners(transform: Affine, rect) -> list:
+    """The corners (top left, top right, bottom left, bottom right) of a
+    rectangle of a plane, in the figure."""
+    x, y, w, h = rect
+    return [transform(x, y + h), transform(x + w, y + h), transform(x, y),
+            transform(x + w, y)]
+
+
+def joining_lines(block_corners, cell_corners) -> list:
+    return [Segment(a, b) for a, b in zip(block_corners, cell_corners)]
+
+
+def build_scene(spec: FigureSpec, values=None, steps: Optional[Sequence[int]] = None) -> Scene:
+    """The scene of `spec` with the steps `steps` (default: all)."""
+    steps = range(spec.steps) if steps is None else steps
+    if spec.multichannel:
+        from .channels import channel_scene
+        return channel_scene(spec, values, steps)
+    if spec.kind == "numerical":
+        return numerical_scene(spec, values, steps)
+    return arithmetic_scene(spec, steps)
+
+
+def _scene(spec: FigureSpec, static, steps) -> Scene:
+    return Scene(name=spec.name, static=tuple(static), steps=tuple(steps), unit=UNIT,
+                 border=BORDER, text_sizes=TEXT_SIZES, colours=scene_colours(spec),
+                 hatched=C.hatched(spec))
+
+
+def arithmetic_scene(spec: FigureSpec, steps: Sequence[int]) -> Scene:
+    rows, cols = spec.layouts
+    height, width = rows.extent, cols.extent
+    out_h, out_w = spec.output_size
+    inputs = C.InputCells(spec)
+    projection = OBLIQUE.affine
+    lift = height + 1
+    out_transform = projection.then(shift(-NUDGE / CM, lift))
+    legend_shown = spec.labels and spec.transposed
+    static = [Plane(projection, tuple(input_plane_items(spec, inputs, legend_shown)),
+                    name="in0")]
+    key = legend(spec)
+    built = []
+    for step in steps:
+        row, col = spec.step_cell(step)
+        read, _, block = C.read_cells(spec, row, col)
+        in_items = [Cells(((0, 0, width, height),), stroke=LINES, invisible=True),
+                    Cells(tuple(read), fill=SHADE, role="footprint"), Grid(block, LINES)]
+        if spec.labels:
+            in_items.append(node((width / 2, -0.3), "input", "label", "north"))
+        current = C.cell(row, col, out_h)
+        out_items = output_plane_items(out_w, out_h, current, shade_first=False)
+        if spec.labels:
+            out_items.append(node((out_w / 2, out_h + 0.3), "output", "label", "south"))
+        layers = [Plane(projection, tuple(in_items), name="in0"),
+                  Plane(out_transform, tuple(out_items), name="out0")]
+        layers += joining_lines(corners(projection, block),
+                                corners(out_transform, (*current, 1, 1)))
+        if key is not None:
+            layers.append(key)
+        built.append(Step(step_meaning(spec, step), tuple(layers)))
+    return _scene(spec, static, built)
+
+
+def numerical_scene(spec: FigureSpec, values, steps: Sequence[int]) -> Scene:
+    rows, cols = spec.layouts
+    height, width = rows.extent, cols.extent
+    out_h, out_w = spec.output_size
+    inputs = C.InputCells(spec)
+    legend_shown = spec.labels and spec.transposed
+    flat = Affine()
+    static = [Plane(flat, tuple(input_plane_items(spec, inputs, legend_shown)), name="in0")]
+    bottom = -rows.overhang
+    out_x, out_y = width + cols.overhang + 1, (height - out_h) // 2
+    out_transform = shift(out_x, out_y)
+    in_values = Plane(flat, tuple(grid_value_items(spec, values.grid[0])), name="in0")
+    out_values = Plane(out_transform, tuple(output_value_items(spec, values.output[0])),
+                       name="out0")
+    margin = Cells(((-0.5, bottom - 0.5, out_x + out_w + 1, height - bottom + 1),),
+                   invisible=True)
+    key = legend(spec)
+    built = []
+    for step in steps:
+        row, col = spec.step_cell(step)
+        read, overhang, block = C.read_cells(spec, row, col)
+        in_items = [margin, Cells(tuple(read), fill=SHADE, role="footprint")]
+        if overhang:
+            in_items.append(Cells(tuple(overhang), fill=Paint("footprint", opacity=0.15),
+                                  hatch=True, role="overhang"))
+        in_items.append(Grid(block, LINES))
+        weights = []
+        if values.shown_kernel is not None:
+            kernel = values.shown_kernel[0][0]
+            weights = [Text(at=(x + 0.8, y + 0.2), spans=(Span(str(kernel[m][n])),),
+                            size="small")
+                       for m, gr in enumerate(rows.footprint_cells(row))
+                       for n, gc in enumerate(cols.footprint_cells(col))
+                       for x, y in [C.cell(gr, gc, height)]]
+        current = C.cell(row, col, out_h)
+        out_items = output_plane_items(out_w, out_h, current, shade_first=True)
+        labels_out = ([node((out_w / 2, out_h + 0.2), "output", "label", "south")]
+                      if spec.labels else [])
+        layers = [Plane(flat, tuple(in_items), name="in0"), in_values,
+                  Plane(flat, tuple(weights), name="in0"),
+                  Plane(out_transform, tuple(out_items), name="out0"), out_values]
+        if labels_out:
+            layers.append(Plane(out_transform, tuple(labels_out), name="out0"))
+            layers.append(Plane(flat, (node((width / 2, bottom - 0.2), "input", "label",
+                                            "north"),), name="in0"))
+        if key is not None:
+            layers.append(key)
+        built.append(Step(step_meaning(spec, step, values), tuple(layers)))
+    return _scene(spec, static, built)
+
+
+def plane_bounds(plane: Plane, scene_unit: float, sizes: dict) -> Optional[Bounds]:
+    """The extent of a plane's items that count, in points of the figure."""
+    from .measure import item_bounds
+    found = None
+    for item in plane.items:
+        box = item_bounds(item, plane.transform, scene_unit, sizes)
+        if box is not None:
+            found = box if found is None else found.union(box)
+    return found
+
+
+__all__ = ["THICK", "build_scene"]
