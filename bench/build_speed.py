@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from convarith.cli import catalogue_spec  # noqa: E402
 from convarith.model.catalogue import CATALOGUE, CLASSIC  # noqa: E402
 
 VENV = Path(os.environ.get("VENV", ROOT / ".venv")).resolve()
@@ -71,7 +72,7 @@ def per_step_seconds(tree: Path) -> tuple[float, int]:
     """One produce_figure (one pdflatex) per step of the 19 classic animations."""
     jobs = []
     for item in CLASSIC:
-        spec = item.spec()
+        spec = catalogue_spec(item)
         jobs += [[str(PYTHON), "bin/produce_figure", item.kind, item.name, str(step),
                   *item.argv, "--pdf-dir", "per-step"] for step in range(spec.steps)]
     start = time.perf_counter()
@@ -87,8 +88,8 @@ def main() -> None:
     parser.add_argument("--skip-per-step", action="store_true",
                         help="skip the slow one-pdflatex-per-step measurement")
     args = parser.parse_args()
-    frames_all = sum(e.spec().steps for e in CATALOGUE)
-    frames_classic = sum(e.spec().steps for e in CLASSIC)
+    frames_all = sum(catalogue_spec(e).steps for e in CATALOGUE)
+    frames_classic = sum(catalogue_spec(e).steps for e in CLASSIC)
     print(f"machine: {os.cpu_count()} cores; catalogue: {len(CATALOGUE)} animations, "
           f"{frames_all} frames ({len(CLASSIC)} classic, {frames_classic} frames)")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -130,8 +131,8 @@ def main() -> None:
               f"{everything / 1e6:.2f} MB")
 
         if not args.skip_per_step:
-            classic_pdfs = [f"pdf/{e.spec().step_name(n)}.pdf"
-                            for e in CLASSIC for n in range(e.spec().steps)]
+            classic_pdfs = [f"pdf/{catalogue_spec(e).step_name(n)}.pdf"
+                            for e in CLASSIC for n in range(catalogue_spec(e).steps)]
             shutil.rmtree(tree / "pdf")
             batched, _ = make(tree, "-j2", *classic_pdfs)
             print(f"batched path, 19 classic animations' PDFs (one pdflatex each, "

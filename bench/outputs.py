@@ -2,7 +2,7 @@
 """Benchmark of the output writers: time and size of each format for one animation.
 
 Renders the animation once (pdflatex and poppler, timed apart), then writes
-every format of convarith.export from the same frames in a temporary
+every format of convarith.export.writers from the same frames in a temporary
 directory, and shows the in-process cache at work.
 
 Usage: python bench/outputs.py [-i 5 -k 3 -s 2 -p 1 ...]   (flags as for animate)
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from convarith.api import animation_from_flags  # noqa: E402
-from convarith.export import WRITERS, Timing, write_outputs  # noqa: E402
+from convarith.export.writers import WRITERS, Timing, write_outputs  # noqa: E402
 
 
 def timed(action):

@@ -5,22 +5,29 @@
 >>> animation.save("demo.mp4")
 
 Importing the package needs only the standard library (bin/generate_makefile
-relies on that); rendering imports the rest when it is first needed.
+relies on that), and loads the API only when it is first used: the build's
+many short processes import submodules of the package and nothing else.
 """
 
-__version__ = "1.1.0"
+from .errors import ParameterError, ToolError
+from .version import __version__
 
-from .api import (avg_pool2d, conv2d, conv_transpose2d, from_module,  # noqa: E402
-                  max_pool2d)
-from .errors import ParameterError, ToolError  # noqa: E402
+#: The API's functions, imported from convarith.api on first use.
+_API = ("conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "from_module")
 
 __all__ = ["Animation", "ParameterError", "ToolError", "avg_pool2d", "conv2d",
            "conv_transpose2d", "from_module", "max_pool2d", "__version__"]
 
 
 def __getattr__(name):
-    # Animation lives with the rendering code; load it only when asked for.
+    if name in _API:
+        from . import api
+        return getattr(api, name)
     if name == "Animation":
         from .animation import Animation
         return Animation
     raise AttributeError(f"module 'convarith' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

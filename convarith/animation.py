@@ -20,7 +20,7 @@ from .settings import DEFAULT_DPI, NOTEBOOK_DPI
 
 def render_fingerprint() -> str:
     """What else decides the pixels besides the spec: the templates and the code version."""
-    from . import __version__
+    from .version import __version__
     from .render.tikz import template_dir
     digest = hashlib.sha256(__version__.encode())
     for template in sorted(Path(template_dir()).glob("*.tex.j2")):
@@ -79,7 +79,7 @@ class Animation:
 
     def describe(self) -> dict:
         """Sizes, steps, the matching torch.nn.functional call and values."""
-        from .commands import describe
+        from .model.describe import describe
         return describe(self.spec)
 
     def step_pdfs(self) -> dict[str, bytes]:
@@ -101,14 +101,14 @@ class Animation:
     def save(self, path, fps: float = 1.0, hold_last: float = 0.0) -> Path:
         """Write `path` in the format its suffix chooses (.gif, .mp4, .webm,
         .webp, .apng, or a .pdf/.svg/.png storyboard)."""
-        from .export import write_outputs
+        from .export.writers import write_outputs
         from .export.timing import check_timing
         [written] = write_outputs(self, [path], check_timing(fps, hold_last))
         return written
 
     def _repr_html_(self) -> str:
         """The animation inline in Jupyter: a GIF embedded in the page, no file."""
-        from .export import Timing
+        from .export.timing import Timing
         from .export.animated import gif_bytes
         small = self if self.dpi == NOTEBOOK_DPI else Animation(self.spec, NOTEBOOK_DPI)
         data = base64.b64encode(gif_bytes(small.frames(), Timing())).decode("ascii")

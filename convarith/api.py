@@ -127,7 +127,9 @@ def from_module(module, input_size: Size, numerical: bool = False, labels: bool 
                 theme=None):
     """The animation of a torch.nn layer: Conv2d, ConvTranspose2d, MaxPool2d or AvgPool2d."""
     from .modules import module_call
-    function, kwargs = module_call(module)
+    name, kwargs = module_call(module)
+    function = {"conv2d": conv2d, "conv_transpose2d": conv_transpose2d,
+                "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d}[name]
     if function in (max_pool2d, avg_pool2d):
         return function(input_size, labels=labels, theme=theme, **kwargs)
     return function(input_size, numerical=numerical, labels=labels, theme=theme, **kwargs)

@@ -16,15 +16,8 @@ from typing import Sequence
 
 from .errors import DamagedInput, ToolError
 from .files import StagedFiles, output_lock, write_all_atomic
+from .model.describe import figure_values
 from .model.spec import FigureSpec
-
-
-def figure_values(spec: FigureSpec):
-    """The numbers of a numerical figure, or None for an arithmetic one."""
-    if spec.kind != "numerical":
-        return None
-    from .model.values import compute
-    return compute(spec)
 
 
 def figure_tex(spec: FigureSpec, steps: Sequence[int]) -> str:

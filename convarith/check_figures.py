@@ -21,8 +21,8 @@ from typing import Sequence
 import numpy as np
 from PIL import Image
 
+from .cli import catalogue_spec, run
 from .model.catalogue import CATALOGUE, entry
-from .cli import run
 from .settings import DEFAULT_DPI, DEFAULT_FRAME_MS
 
 RMS_TOLERANCE = 6.0
@@ -64,7 +64,7 @@ def compare_gifs(committed: Path, rebuilt: Path) -> list[str]:
 
 def rebuild(name: str, workdir: str) -> Path:
     from .build import build_frames, build_pdfs
-    spec = entry(name).spec()
+    spec = catalogue_spec(entry(name))
     root = Path(workdir)
     gif = root / "gif" / f"{name}.gif"
     pdfs = build_pdfs(spec, range(spec.steps), root / "pdf")

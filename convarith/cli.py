@@ -310,6 +310,11 @@ def geometry_spec(kind: str, name: str, argv: Sequence[str]) -> FigureSpec:
     return spec_from_args(kind, name, parser.parse_args(list(argv)))
 
 
+def catalogue_spec(entry) -> FigureSpec:
+    """The spec of a catalogue entry: its command line, read as bin/produce_figure reads it."""
+    return geometry_spec(entry.kind, entry.name, entry.argv)
+
+
 def run(main: Callable[[Sequence[str]], int], argv: Sequence[str] | None = None,
         prog: str = "convarith") -> int:
     """Call `main`, turning our errors into one paragraph and an exit status."""

@@ -12,91 +12,10 @@ from .cli import (ArgumentParser, add_geometry_arguments, bounded_number, parse_
 from .errors import ParameterError
 from .files import check_output_path
 from .settings import DEFAULT_DPI, DPI_RANGE
+from .model.describe import describe
 from .model.spec import KINDS, FigureSpec
 
 FIGURE_DIRS = {"pdf": Path("pdf"), "png": Path("png"), "gif": Path("gif")}
-
-
-def torch_call(spec: FigureSpec) -> dict:
-    """The torch.nn.functional call that computes what the figure shows.
-
-    Channel figures add the input and weight shapes and `groups`; a
-    single-channel description keeps its original form."""
-    call = _single_channel_call(spec)
-    if spec.multichannel:
-        from .model.values import weight_shape
-        call["input_shape"] = [1, spec.in_channels, *spec.input_size]
-        if spec.mode == "convolution":
-            call["weight_shape"] = list(weight_shape(spec))
-            call["kwargs"]["groups"] = spec.groups
-    return call
-
-
-#: torch.nn.functional.pad's name for each padding mode.
-PAD_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate",
-             "circular": "circular"}
-
-
-def _single_channel_call(spec: FigureSpec) -> dict:
-    h, w = spec.axes
-
-    def pair(attr):
-        return [getattr(h, attr), getattr(w, attr)]
-
-    if spec.transposed:
-        return {"op": "conv_transpose2d", "input_size": pair("i"),
-                "kwargs": {"stride": pair("s"), "padding": pair("p"),
-                           "output_padding": pair("a"), "dilation": pair("d")}}
-    kwargs = {"stride": pair("s"), "padding": pair("p")}
-    if spec.mode == "convolution":
-        call = {"op": "conv2d", "input_size": pair("i"),
-                "kwargs": dict(kwargs, dilation=pair("d"))}
-        if spec.padding_mode != "zeros" or not (h.symmetric and w.symmetric):
-            # F.pad(x, pad, mode=pad_mode), then the convolution without padding
-            call["pad"] = [w.p, w.pad_after, h.p, h.pad_after]
-            call["pad_mode"] = PAD_MODES[spec.padding_mode]
-            call["kwargs"]["padding"] = [0, 0]
-        return call
-    kwargs = dict(kernel_size=pair("k"), **kwargs)
-    if spec.ceil_mode:
-        kwargs["ceil_mode"] = True
-    if spec.mode == "average":
-        if not spec.count_include_pad:
-            kwargs["count_include_pad"] = False
-        return {"op": "avg_pool2d", "input_size": pair("i"), "kwargs": kwargs}
-    return {"op": "max_pool2d", "input_size": pair("i"),
-            "kwargs": dict(kwargs, dilation=pair("d"))}
-
-
-def describe(spec: FigureSpec) -> dict:
-    """What --describe prints: sizes, steps, the matching torch call, values."""
-    description = {
-        "name": spec.name, "type": spec.kind, "mode": spec.mode,
-        "transposed": spec.transposed, "steps": spec.steps,
-        **({"in_channels": spec.in_channels, "out_channels": spec.out_channels,
-            "groups": spec.groups} if spec.multichannel else {}),
-        "input_size": list(spec.input_size), "output_size": list(spec.output_size),
-        "drawn_input_size": list(spec.drawn_size),
-        "kernel_size": [spec.axes[0].k, spec.axes[1].k],
-        "torch": torch_call(spec),
-        "files": [f"{spec.step_name(s)}.pdf" for s in (0, spec.steps - 1)],
-    }
-    if spec.kind == "numerical":
-        from .build import figure_values
-        values = figure_values(spec)
-        # One channel keeps its original two-dimensional form.
-        def plain(nested, depth):
-            # JSON lists; one channel keeps its two-dimensional form.
-            lists = json.loads(json.dumps(nested))
-            for _ in range(depth if not spec.multichannel else 0):
-                lists = lists[0]
-            return lists
-
-        description["input"] = plain(values.input, 1)
-        if values.kernel is not None:
-            description["kernel"] = plain(values.kernel, 2)
-        description["output"] = plain(values.output, 1)
-    return description
 
 
 def parse_step(text: str, spec: FigureSpec) -> list[int]:
@@ -146,7 +65,7 @@ def produce_figure(argv: Sequence[str], prog: str = "produce_figure") -> int:
 
 
 def animate_parser(prog: str = "animate") -> ArgumentParser:
-    from .export import describe_suffixes
+    from .export.writers import describe_suffixes
     from .export.timing import FPS_RANGE, HOLD_RANGE
     parser = ArgumentParser(
         prog=prog,
@@ -188,11 +107,11 @@ def refuse_catalogue_name(name: str) -> None:
 
 def output_paths(args) -> list[Path]:
     """Every --out (default gif/NAME.gif), checked before anything is built."""
-    from .export import writer_for
+    from .export.writers import writer_for
     outs = []
     for text in args.out or [FIGURE_DIRS["gif"] / f"{args.name}.gif"]:
         path = check_output_path(text, "--out")
-        writer_for(path)
+        writer_for(path, "--out")
         outs.append(path)
     if args.svg_frames is not None:
         check_output_path(args.svg_frames, "--svg-frames", directory=True)
@@ -211,7 +130,7 @@ def animate(argv: Sequence[str], prog: str = "animate") -> int:
     outs = output_paths(args)
     from .animation import Animation
     from .build import figure_pages, memory_guard, stale_frames, step_paths
-    from .export import write_outputs
+    from .export.writers import write_outputs
     from .files import StagedFiles, output_lock, write_all_atomic
     from .render.raster import PageFrames, write_pngs
     steps = list(range(spec.steps))

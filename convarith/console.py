@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Sequence
 
-from .cli import ArgumentParser, add_geometry_arguments, run, spec_from_args
+from .cli import ArgumentParser, add_geometry_arguments, catalogue_spec, run, spec_from_args
 from .model.spec import KINDS
 
 PROG = "convarith"
@@ -25,7 +25,7 @@ SUBCOMMANDS = {
 
 
 def top_parser() -> ArgumentParser:
-    from . import __version__
+    from .version import __version__
     parser = ArgumentParser(
         prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Convolution arithmetic animations, drawn with TikZ and checked "
@@ -57,13 +57,13 @@ def describe_parser(prog: str = f"{PROG} describe") -> ArgumentParser:
 
 def describe_command(argv: Sequence[str], prog: str = f"{PROG} describe") -> int:
     from .model.catalogue import CATALOGUE
-    from .commands import describe
+    from .model.describe import describe
     args = describe_parser(prog).parse_args(argv)
     named = {entry.name: entry for entry in CATALOGUE}
     geometry_given = any(getattr(args, attr) is not None for attr in
                          ("kernel_size", "input_size", "transposed_input"))
     if args.name in named and not geometry_given:
-        spec = named[args.name].spec()
+        spec = catalogue_spec(named[args.name])
     else:
         spec = spec_from_args(args.kind, args.name, args)
     json.dump(describe(spec), sys.stdout)
@@ -83,7 +83,7 @@ def catalogue_rows() -> list[dict]:
     from .model.catalogue import CATALOGUE
     rows = []
     for entry in CATALOGUE:
-        spec = entry.spec()
+        spec = catalogue_spec(entry)
         rows.append({"name": entry.name, "type": entry.kind, "steps": spec.steps,
                      "output_size": list(spec.output_size), "flags": entry.flags})
     return rows

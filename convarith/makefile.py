@@ -12,6 +12,7 @@ from __future__ import annotations
 import shlex
 from typing import Sequence
 
+from .cli import catalogue_spec
 from .model.catalogue import Entry
 
 HEADER = """\
@@ -20,15 +21,16 @@ HEADER = """\
 # does this by itself when the catalogue or the generator changes).
 """
 
-# Package modules each stage runs (besides the templates).
-COMMON_CODE = ("__init__", "errors", "files", "render/__init__", "render/tools")
-PDF_CODE = COMMON_CODE + ("model/__init__", "model/geometry", "model/spec", "model/theme",
-                          "cli", "commands", "build", "render/tikz", "render/marks",
-                          "render/latex", "render/texformat")
+# Package modules each stage runs (besides the templates): what its process
+# loads, which tests/test_makefile.py checks against sys.modules.
+COMMON_CODE = ("__init__", "version", "errors", "settings", "files", "cli", "build",
+               "model/__init__", "model/describe", "model/geometry", "model/spec",
+               "model/theme", "render/__init__", "render/latex", "render/tools")
+PDF_CODE = COMMON_CODE + ("commands", "render/tikz", "render/marks", "render/texformat")
 NUMERICAL_CODE = ("model/values",)
 CHANNEL_CODE = ("scene/__init__", "scene/planes")
-FRAME_CODE = COMMON_CODE + ("__main__", "cli", "build", "render/raster", "render/latex",
-                            "export/__init__", "export/gif", "export/gif_stream")
+FRAME_CODE = COMMON_CODE + ("__main__", "render/raster", "export/__init__", "export/gif",
+                            "export/gif_stream")
 
 
 def module_paths(modules: Sequence[str]) -> str:
@@ -41,7 +43,7 @@ def variable(name: str) -> str:
 
 def entry_rules(entry: Entry) -> str:
     """Rules for one animation."""
-    spec = entry.spec()
+    spec = catalogue_spec(entry)
     steps = range(spec.steps)
     var = variable(entry.name)
     pdfs = " ".join(f"pdf/{spec.step_name(s)}.pdf" for s in steps)
@@ -82,6 +84,6 @@ FRAME_DEPS := {module_paths(FRAME_CODE)}
 """
     # Longest animations first, so that under make -j the last jobs are short
     # and no core waits alone at the end.
-    by_length = sorted(entries, key=lambda e: -e.spec().steps)
+    by_length = sorted(entries, key=lambda e: -catalogue_spec(e).steps)
     order = f"ALL_GIF := {' '.join(f'gif/{e.name}.gif' for e in by_length)}\n"
     return HEADER + common + order + "".join(entry_rules(e) for e in entries)

@@ -15,13 +15,13 @@ def _padding(module):
     return 0 if module.padding == "valid" else module.padding
 
 
-def module_call(module):
-    """(API function, keyword arguments) that draw what `module` computes."""
+def module_call(module) -> tuple[str, dict]:
+    """(name of the API function, its keyword arguments) that draw what
+    `module` computes."""
     try:
         from torch import nn
     except ImportError:
         raise ImportError(TORCH_MISSING) from None
-    from . import api
     name = type(module).__name__
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         common = dict(kernel_size=module.kernel_size, stride=module.stride,
@@ -29,17 +29,17 @@ def module_call(module):
                       out_channels=module.out_channels, groups=module.groups)
         if isinstance(module, nn.ConvTranspose2d):
             # (PyTorch allows only padding_mode='zeros' here.)
-            return api.conv_transpose2d, dict(common, padding=module.padding,
-                                              output_padding=module.output_padding)
-        return api.conv2d, dict(common, padding=_padding(module),
-                                padding_mode=module.padding_mode)
+            return "conv_transpose2d", dict(common, padding=module.padding,
+                                            output_padding=module.output_padding)
+        return "conv2d", dict(common, padding=_padding(module),
+                              padding_mode=module.padding_mode)
     if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):
         kwargs = dict(kernel_size=module.kernel_size, stride=module.stride,
                       padding=module.padding, ceil_mode=module.ceil_mode)
         if isinstance(module, nn.MaxPool2d):
-            return api.max_pool2d, dict(kwargs, dilation=module.dilation)
-        return api.avg_pool2d, dict(kwargs, count_include_pad=module.count_include_pad,
-                                    divisor_override=module.divisor_override)
+            return "max_pool2d", dict(kwargs, dilation=module.dilation)
+        return "avg_pool2d", dict(kwargs, count_include_pad=module.count_include_pad,
+                                  divisor_override=module.divisor_override)
     raise ParameterError(
         f"convarith.from_module draws nn.Conv2d, nn.ConvTranspose2d, nn.MaxPool2d "
         f"and nn.AvgPool2d layers, not {name}.")

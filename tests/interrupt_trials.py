@@ -69,12 +69,13 @@ MAKE_TIMEOUT = 1800
 
 def expected_outputs(names: list[str] | None = None) -> dict[str, int]:
     """Relative path of every output -> frames (1 for PDF and PNG, steps for a GIF)."""
+    from convarith.cli import catalogue_spec
     from convarith.model.catalogue import CATALOGUE
     expected = {}
     for entry in CATALOGUE:
         if names is not None and entry.name not in names:
             continue
-        spec = entry.spec()
+        spec = catalogue_spec(entry)
         for step in range(spec.steps):
             expected[f"pdf/{spec.step_name(step)}.pdf"] = 1
             expected[f"png/{spec.step_name(step)}.png"] = 1

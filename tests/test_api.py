@@ -14,7 +14,7 @@ from PIL import Image
 import convarith
 from convarith import animation as animation_module
 from convarith.cli import geometry_spec
-from convarith.commands import describe
+from convarith.model.describe import describe
 from convarith.errors import ParameterError
 
 
@@ -84,7 +84,7 @@ def test_cache_key_follows_templates_and_version_not_time(monkeypatch, tmp_path)
     from convarith.render import tikz
     first = animation_module.render_fingerprint()
     assert animation_module.render_fingerprint() == first
-    monkeypatch.setattr(convarith, "__version__", "0.0.0-other")
+    monkeypatch.setattr("convarith.version.__version__", "0.0.0-other")
     assert animation_module.render_fingerprint() != first
     monkeypatch.undo()
     copy = tmp_path / "templates"

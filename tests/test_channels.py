@@ -18,9 +18,10 @@ import numpy as np
 import pytest
 import reference_impl as ref   # tests/ is on sys.path (conftest.py)
 
+from convarith.cli import catalogue_spec
 from convarith.model.catalogue import CHANNELS, entry
 from convarith.cli import geometry_spec
-from convarith.commands import describe
+from convarith.model.describe import describe
 from convarith.errors import ParameterError
 from convarith.model.spec import MAX_CHANNELS
 
@@ -110,7 +111,7 @@ CATALOGUE_EXPECTED = {
 
 @pytest.mark.parametrize("item", CHANNELS, ids=[e.name for e in CHANNELS])
 def test_catalogue_channel_entries(item):
-    d = describe(item.spec())
+    d = describe(catalogue_spec(item))
     op, c_in, c_out, groups, size = CATALOGUE_EXPECTED[item.name]
     assert (d["torch"]["op"], d["in_channels"], d["out_channels"], d["groups"],
             d["output_size"]) == (op, c_in, c_out, groups, size)
@@ -176,7 +177,7 @@ def test_one_channel_draws_the_single_channel_numbers():
 
 
 def test_depthwise_output_reads_only_its_own_input_channel():
-    spec = entry("numerical_depthwise").spec()
+    spec = catalogue_spec(entry("numerical_depthwise"))
     d = describe(spec)
     x = np.asarray(d["input"], dtype=np.float64)
     w = np.asarray(d["kernel"], dtype=np.float64)
@@ -187,7 +188,7 @@ def test_depthwise_output_reads_only_its_own_input_channel():
 
 def test_planes_of_the_current_group_are_active():
     from convarith.scene.planes import arithmetic_planes
-    spec = entry("grouped").spec()                   # 4 -> 4, groups 2, 2x2 outputs
+    spec = catalogue_spec(entry("grouped"))                   # 4 -> 4, groups 2, 2x2 outputs
     last = arithmetic_planes(spec, spec.steps - 1, 4, 4)   # output channel 3, group 1
     assert [p["active"] for p in last["in_planes"]] == [False, False, True, True]
     assert [p["active"] for p in last["out_planes"]] == [False, False, True, True]
@@ -202,7 +203,7 @@ def test_output_stack_clears_the_input_stack(item):
     """No output plane is drawn over an input plane: at every drawn abscissa
     the lowest output point is above the highest input point."""
     from convarith.scene.planes import oblique
-    spec = item.spec()
+    spec = catalogue_spec(item)
     (rows, cols), (out_h, out_w) = spec.drawn_size, spec.output_size
     from convarith.scene.planes import arithmetic_planes
     planes = arithmetic_planes(spec, 0, rows, cols)

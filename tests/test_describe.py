@@ -26,9 +26,10 @@ sys.path.insert(0, str(TESTS))
 sys.path.insert(0, str(ROOT))
 
 import reference_impl as ref  # noqa: E402
+from convarith.cli import catalogue_spec  # noqa: E402
 from convarith.model import catalogue  # noqa: E402
 from convarith.cli import geometry_spec  # noqa: E402
-from convarith.commands import describe  # noqa: E402
+from convarith.model.describe import describe  # noqa: E402
 from convarith.errors import ParameterError  # noqa: E402
 from test_geometry import EXTRA, FIGURES_MD  # noqa: E402
 
@@ -160,12 +161,12 @@ SINGLE_CHANNEL = catalogue.CLASSIC + catalogue.EXTENDED   # channels: test_chann
 @pytest.mark.parametrize("entry", SINGLE_CHANNEL, ids=lambda e: e.name)
 def test_catalogue_describe(entry):
     op, input_size, kernel_size, output_size = expected_for_entry(entry.name)
-    d = describe(entry.spec())
+    d = describe(catalogue_spec(entry))
     check_description(d, op=op, input_size=input_size, kernel_size=kernel_size,
                       output_size=output_size)
     if entry.kind == "numerical":
         check_values(d, op=op, kernel_size=kernel_size)
-        again = describe(entry.spec())
+        again = describe(catalogue_spec(entry))
         assert again["input"] == d["input"] and again.get("kernel") == d.get("kernel"), \
             "values must come from a fixed seed"
 
@@ -176,7 +177,7 @@ def test_catalogue_torch_results_directly():
     for entry in SINGLE_CHANNEL:
         if entry.kind != "numerical":
             continue
-        d = describe(entry.spec())
+        d = describe(catalogue_spec(entry))
         call = d["torch"]
         x = torch.tensor(d["input"], dtype=torch.float64).reshape(1, 1, *call["input_size"])
         args = [x]

@@ -29,8 +29,8 @@ from hypothesis import event, given, settings
 import reference_impl as ref  # tests/ is on sys.path (conftest.py)
 from hypothesis import strategies as st
 
-from convarith.cli import geometry_spec
-from convarith.commands import describe
+from convarith.cli import catalogue_spec, geometry_spec
+from convarith.model.describe import describe
 from convarith.errors import ParameterError
 
 try:
@@ -264,7 +264,7 @@ CATALOGUE_TRUTH = {
 def test_padding_and_pooling_catalogue_against_pytorch(name):
     from convarith.model import catalogue
     assert {e.name for e in catalogue.PADDING_AND_POOLING} == set(CATALOGUE_TRUTH)
-    spec = catalogue.entry(name).spec()
+    spec = catalogue_spec(catalogue.entry(name))
     description = describe(spec)
     rng = np.random.default_rng(3)
     x = np.asarray(description.get("input", rng.integers(0, 4, size=spec.input_size)),

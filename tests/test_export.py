@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from convarith.errors import ParameterError
-from convarith.export import WRITERS, Timing, write_outputs, writer_for
+from convarith.export.writers import WRITERS, Timing, write_outputs, writer_for
 from convarith.export.canvas import canvas_size
 from convarith.export.timing import check_timing
 
@@ -38,11 +38,15 @@ def test_every_documented_suffix_has_a_writer():
 @pytest.mark.parametrize("path", ["out.txt", "movie", "board.jpeg"])
 def test_unknown_suffix_names_the_path_and_every_format(path):
     with pytest.raises(ParameterError) as error:
-        writer_for(path)
+        writer_for(path, "--out")
     message = str(error.value)
     assert f"--out {path}" in message
     for suffix in WRITERS:
         assert suffix in message
+    # Unnamed (as Animation.save gives it), the message names no flag.
+    with pytest.raises(ParameterError, match=f"^The file name '{path}': ") as error:
+        writer_for(path)
+    assert "--" not in str(error.value)
 
 
 @pytest.mark.parametrize("fps, hold, steps, ms", [

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from convarith.cli import catalogue_spec
 from convarith.build import build_pdfs, build_pngs
 from convarith.model.catalogue import CATALOGUE, CHANNELS, EXTENDED
 
@@ -115,12 +116,12 @@ def first_frame_size(spec, tmp_path) -> tuple[int, int]:
 
 def test_model_reproduces_the_stated_size():
     from convarith.model.catalogue import entry
-    assert predicted_size(entry("padding_strides").spec()) == (395, 382)
+    assert predicted_size(catalogue_spec(entry("padding_strides"))) == (395, 382)
 
 
 @pytest.mark.parametrize("item", CATALOGUE, ids=[e.name for e in CATALOGUE])
 def test_first_frame_has_the_predicted_size(item, tmp_path):
-    spec = replace(item.spec(), labels=False)
+    spec = replace(catalogue_spec(item), labels=False)
     width, height = first_frame_size(spec, tmp_path)
     expected_w, expected_h = predicted_size(spec)
     assert abs(width - expected_w) <= TOLERANCE_PX and abs(height - expected_h) <= TOLERANCE_PX, \
@@ -131,7 +132,7 @@ def test_first_frame_has_the_predicted_size(item, tmp_path):
 def test_labelled_first_frame_adds_only_the_labels(item, tmp_path):
     """The new entries carry labels (and a legend when transposed): the frame
     grows by the labels' room and no more."""
-    spec = item.spec()
+    spec = catalogue_spec(item)
     assert spec.labels
     width, height = first_frame_size(spec, tmp_path)
     bare_w, bare_h = predicted_size(spec)
@@ -145,7 +146,7 @@ def test_new_entries_gif_frame_count(item):
     from pathlib import Path
     gif = Path(__file__).resolve().parent.parent / "gif" / f"{item.name}.gif"
     with Image.open(gif) as image:
-        assert image.n_frames == item.spec().steps
+        assert image.n_frames == catalogue_spec(item).steps
 
 
 #: C_out x o_h x o_w, worked out by hand from each entry's flags.
@@ -166,7 +167,7 @@ def test_channel_gif_has_one_frame_per_output_cell_per_channel(item):
 def test_labelled_channel_frame_adds_only_the_labels(item, tmp_path):
     """Channel labels ('in 0', 'input channel 0', ...) widen or heighten the
     frame by their own room and no more."""
-    spec = item.spec()
+    spec = catalogue_spec(item)
     assert spec.labels
     width, height = first_frame_size(spec, tmp_path)
     bare_w, bare_h = predicted_size(spec)

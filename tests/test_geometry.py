@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import reference_impl as ref  # noqa: E402
+from convarith.cli import catalogue_spec  # noqa: E402
 from convarith.model import catalogue  # noqa: E402
 from convarith.errors import ParameterError  # noqa: E402
 from convarith.model.geometry import (  # noqa: E402
@@ -127,13 +128,13 @@ def test_every_catalogue_entry_is_specified():
 
 
 def test_classic_catalogue_totals_358_frames():
-    assert sum(catalogue.entry(row[0]).spec().steps for row in FIGURES_MD) == 358
+    assert sum(catalogue_spec(catalogue.entry(row[0])).steps for row in FIGURES_MD) == 358
 
 
 @pytest.mark.parametrize("row", FIGURES_MD, ids=[row[0] for row in FIGURES_MD])
 def test_classic_entry_matches_figures_md(row):
     name, kind, i, o, p, k, s, d, mode, transposed, frames = row
-    spec = catalogue.entry(name).spec()
+    spec = catalogue_spec(catalogue.entry(name))
     assert spec.kind == kind
     assert spec.mode == (mode or "convolution")
     assert spec.transposed is transposed
@@ -157,7 +158,7 @@ def test_classic_entry_matches_figures_md(row):
 @pytest.mark.parametrize("name", sorted(EXTRA))
 def test_extra_entry_matches_hand_computation(name):
     kind, mode, transposed, params, output, drawn = EXTRA[name]
-    spec = catalogue.entry(name).spec()
+    spec = catalogue_spec(catalogue.entry(name))
     assert spec.kind == kind
     assert spec.mode == mode
     assert spec.transposed is transposed

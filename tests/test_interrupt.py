@@ -86,9 +86,10 @@ def test_compare_reports_missing_extra_and_different():
 
 
 def test_expected_outputs_follow_the_catalogue():
+    from convarith.cli import catalogue_spec
     from convarith.model.catalogue import entry
     expected = trials.expected_outputs(["padding_strides"])
-    steps = entry("padding_strides").spec().steps
+    steps = catalogue_spec(entry("padding_strides")).steps
     assert expected["gif/padding_strides.gif"] == steps
     assert len(expected) == 2 * steps + 1
 

@@ -6,16 +6,19 @@ from pathlib import Path
 
 import pytest
 
+from convarith.cli import catalogue_spec
 from convarith.model.catalogue import CATALOGUE
 from convarith.makefile import makefile_text
 
 ROOT = Path(__file__).resolve().parent.parent
-NUMERICAL = {e.name for e in CATALOGUE if e.kind == "numerical" and not e.spec().multichannel}
-ARITHMETIC = {e.name for e in CATALOGUE if e.kind == "arithmetic" and not e.spec().multichannel}
+NUMERICAL = {e.name for e in CATALOGUE
+             if e.kind == "numerical" and not catalogue_spec(e).multichannel}
+ARITHMETIC = {e.name for e in CATALOGUE
+              if e.kind == "arithmetic" and not catalogue_spec(e).multichannel}
 NUMERICAL_CHANNELS = {e.name for e in CATALOGUE
-                      if e.kind == "numerical" and e.spec().multichannel}
+                      if e.kind == "numerical" and catalogue_spec(e).multichannel}
 ARITHMETIC_CHANNELS = {e.name for e in CATALOGUE
-                       if e.kind == "arithmetic" and e.spec().multichannel}
+                       if e.kind == "arithmetic" and catalogue_spec(e).multichannel}
 
 
 def dry_run(*args: str) -> str:
@@ -45,7 +48,7 @@ def test_generator_needs_only_the_standard_library():
 def test_rules_cover_every_step_of_every_animation():
     text = makefile_text(CATALOGUE)
     for item in CATALOGUE:
-        spec = item.spec()
+        spec = catalogue_spec(item)
         last = spec.step_name(spec.steps - 1)
         assert f"pdf/{last}.pdf" in text and f"png/{last}.png" in text
         assert f"pdf/{spec.step_name(spec.steps)}.pdf" not in text

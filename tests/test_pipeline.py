@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from convarith.cli import catalogue_spec
 from convarith.build import build_gif, build_pdfs, build_pngs
 from convarith.model.catalogue import CATALOGUE, CLASSIC, entry
 
@@ -31,7 +32,7 @@ def rms(a: np.ndarray, b: np.ndarray) -> float:
 def padding_strides(tmp_path_factory):
     """padding_strides built end to end into a temporary directory."""
     out = tmp_path_factory.mktemp("padding_strides")
-    spec = entry("padding_strides").spec()
+    spec = catalogue_spec(entry("padding_strides"))
     pdfs = build_pdfs(spec, range(spec.steps), out / "pdf")
     pngs = build_pngs(pdfs, out / "png", 150)
     gif = build_gif(pngs, out / "gif" / "padding_strides.gif", 1000)
@@ -88,7 +89,7 @@ def test_steps_move_the_footprint_row_by_row(padding_strides):
 ])
 def test_arithmetic_frames_match_the_reference_pictures(stem, tmp_path):
     name, step = stem.rsplit("_", 1)
-    spec = entry(name).spec()
+    spec = catalogue_spec(entry(name))
     pdfs = build_pdfs(spec, [int(step)], tmp_path / "pdf")
     [png] = build_pngs(pdfs, tmp_path / "png", 150)
     ours = np.asarray(Image.open(png).convert("RGB"))
@@ -107,7 +108,7 @@ def test_arithmetic_frames_match_the_reference_pictures(stem, tmp_path):
 def test_numerical_frames_have_the_reference_size(stem, tmp_path):
     """Numbers differ (our seed is ours), so only the frame size is compared."""
     name, step = stem.rsplit("_", 1)
-    spec = entry(name).spec()
+    spec = catalogue_spec(entry(name))
     [png] = build_pngs(build_pdfs(spec, [int(step)], tmp_path / "pdf"), tmp_path / "png", 150)
     with Image.open(png) as ours, Image.open(REFERENCE / f"{stem}.png") as reference:
         assert ours.size == reference.size
@@ -124,7 +125,7 @@ def test_single_step_command_writes_only_that_step(tmp_path):
 
 def test_single_step_equals_the_same_page_of_the_batch(tmp_path):
     """Rendering step 5 alone or within 'all' gives the same picture."""
-    spec = entry("numerical_padding_strides").spec()
+    spec = catalogue_spec(entry("numerical_padding_strides"))
     [alone] = build_pdfs(spec, [5], tmp_path / "alone")
     batch = build_pdfs(spec, range(spec.steps), tmp_path / "batch")
     [a] = build_pngs([alone], tmp_path / "a", 100)
@@ -135,7 +136,7 @@ def test_single_step_equals_the_same_page_of_the_batch(tmp_path):
 @pytest.mark.parametrize("name", ["dilation", "numerical_average_pooling"])
 def test_builds_are_byte_identical(name, tmp_path):
     """Two builds give the same PDF, PNG and GIF bytes: no dates, IDs or randomness."""
-    spec = entry(name).spec()
+    spec = catalogue_spec(entry(name))
     steps = range(min(spec.steps, 4))
     outputs = []
     for run in ("one", "two"):
@@ -151,7 +152,7 @@ def test_committed_gifs_cover_the_catalogue():
     """gif/ holds one GIF per catalogue entry with one frame per step."""
     total_classic = 0
     for item in CATALOGUE:
-        spec = item.spec()
+        spec = catalogue_spec(item)
         with Image.open(ROOT / "gif" / f"{item.name}.gif") as image:
             assert image.n_frames == spec.steps, item.name
         if item in CLASSIC:

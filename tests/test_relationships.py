@@ -30,6 +30,7 @@ from typing import Callable
 import numpy as np
 import pytest
 
+from convarith.cli import catalogue_spec
 from convarith.model import layer_arithmetic
 from convarith.model.catalogue import entry as catalogue_entry
 from convarith.errors import ParameterError
@@ -1138,7 +1139,7 @@ def test_included_frames_exist_and_subcaptions_name_their_cell():
             continue
         # later catalogue entries (channels, padding modes): their own spec
         # numbers the steps, channel by channel
-        spec = catalogue_entry(name).spec()
+        spec = catalogue_spec(catalogue_entry(name))
         assert int(step) < spec.steps, f"{name} has no step {step}"
         assert spec.step_cell(int(step)) == (int(row), int(column))
         assert (channel != "") == spec.multichannel

@@ -12,6 +12,7 @@ import shutil
 import numpy as np
 import pytest
 
+from convarith.cli import catalogue_spec
 from convarith.render import texformat
 from convarith.build import figure_tex
 from convarith.model.catalogue import CATALOGUE
@@ -46,7 +47,7 @@ def formats(cache):
                                   "numerical_multichannel"])
 def test_pages_from_the_format_equal_plain_pages(cache, monkeypatch, name):
     """Labelled, numerical and channel figures: every page pixel for pixel."""
-    spec = entry(name).spec()
+    spec = catalogue_spec(entry(name))
     if name == "numerical_transposed":     # with its labels and legend
         spec = dataclasses.replace(spec, labels=True)
     tex = figure_tex(spec, range(spec.steps))
@@ -64,7 +65,7 @@ def test_pages_from_the_format_equal_plain_pages(cache, monkeypatch, name):
 def test_format_is_kept_uncompressed_and_pdflatex_starts_from_it(cache, monkeypatch):
     """pdflatex dumps a gzip file; the cache keeps it inflated, and the next
     compile starts from it (one pdflatex run, with -fmt) and keeps it."""
-    spec = entry("no_padding_no_strides").spec()
+    spec = catalogue_spec(entry("no_padding_no_strides"))
     compile_tex(figure_tex(spec, [0]), "first")
     [fmt] = formats(cache)
     with open(fmt, "rb") as handle:
@@ -105,7 +106,7 @@ def test_only_the_newest_formats_are_kept(cache):
 @pytest.mark.integration
 def test_switched_off_makes_no_format(cache, monkeypatch):
     monkeypatch.setenv(TEX_FORMAT_ENV, "0")
-    spec = entry("no_padding_no_strides").spec()
+    spec = catalogue_spec(entry("no_padding_no_strides"))
     compile_tex(figure_tex(spec, [0]), "off")
     assert formats(cache) == []
 
@@ -143,7 +144,7 @@ def test_tex_search_path_is_part_of_the_key(cache):
 
 @pytest.mark.integration
 def test_a_damaged_format_is_dropped_and_the_figure_still_compiles(cache):
-    spec = entry("padding_strides").spec()
+    spec = catalogue_spec(entry("padding_strides"))
     tex = figure_tex(spec, range(spec.steps))
     compile_tex(tex, "first")
     [fmt] = formats(cache)
@@ -156,7 +157,7 @@ def test_a_damaged_format_is_dropped_and_the_figure_still_compiles(cache):
 @pytest.mark.integration
 def test_an_error_in_the_document_is_reported_once_not_retried(cache, monkeypatch):
     from convarith.errors import ToolError
-    spec = entry("padding_strides").spec()
+    spec = catalogue_spec(entry("padding_strides"))
     tex = figure_tex(spec, [0]).replace("\\end{document}", "\\undefinedmacro\n\\end{document}")
     calls = []
     real_run = __import__("subprocess").run
@@ -191,6 +192,6 @@ def test_no_cache_to_write_means_no_format_and_no_time_spent(tmp_path, monkeypat
         return real_run(command, *args, **kwargs)
 
     monkeypatch.setattr("subprocess.run", recording_run)
-    spec = entry("no_padding_no_strides").spec()
+    spec = catalogue_spec(entry("no_padding_no_strides"))
     assert len(split_pages(compile_tex(figure_tex(spec, [0, 1]), "nocache"))) == 2
     assert dumps == []

@@ -21,6 +21,7 @@ from PIL import Image
 
 from ..errors import ToolError
 from ..files import StagedFiles
+from ..render.raster import PngFrames
 from ..settings import DEFAULT_FRAME_MS
 from .gif_stream import write_gif_stream
 
@@ -212,25 +213,3 @@ def write_gif_staged(staged, gif: Path, frames, frame_ms: int = FRAME_MS,
 
 def write_gif(pngs: list[Path], gif: Path, frame_ms: int = FRAME_MS) -> None:
     write_gif_file(PngFrames(pngs), gif, frame_ms)
-
-
-class PngFrames:
-    """PNG files as a re-iterable sequence of RGB frames, read one at a time."""
-
-    def __init__(self, paths):
-        self.paths = [Path(p) for p in paths]
-
-    def __len__(self):
-        return len(self.paths)
-
-    def __getitem__(self, index):
-        path = self.paths[index]
-        try:
-            with Image.open(path) as image:
-                return image.convert("RGB")
-        except (OSError, SyntaxError) as error:
-            raise ToolError(f"Cannot read the frame '{path}' ({error}); rebuild it, "
-                            "e.g. by deleting it and running make again.") from None
-
-    def __iter__(self):
-        return (self[n] for n in range(len(self)))

@@ -30,13 +30,15 @@ def register(suffix: str, kind: str):
     return add
 
 
-def writer_for(path) -> Writer:
-    """The writer that `path`'s suffix chooses, or a ParameterError listing them."""
+def writer_for(path, given_as: str | None = None) -> Writer:
+    """The writer that `path`'s suffix chooses, or a ParameterError listing
+    them; `given_as` is how the caller named the path (e.g. '--out')."""
     suffix = Path(path).suffix.lower()
     writer = WRITERS.get(suffix)
     if writer is None:
+        named = f"{given_as} {path}" if given_as else f"The file name {str(path)!r}"
         raise ParameterError(
-            f"--out {path}: the suffix {suffix or '(none)'!r} names no output "
+            f"{named}: the suffix {suffix or '(none)'!r} names no output "
             f"format; use one of {', '.join(WRITERS)} ({describe_suffixes()}).")
     return writer
 

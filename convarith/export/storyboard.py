@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 
 from ..files import write_bytes_atomic
+from ..model.describe import figure_values
 from ..model.spec import FigureSpec
 from .registry import register
 from .svg import pdf_to_svg
@@ -35,7 +36,6 @@ def step_label(spec: FigureSpec, step: int) -> str:
 
 def storyboard_tex(spec: FigureSpec) -> str:
     """TeX source of the storyboard sheet (pure)."""
-    from ..build import figure_values
     from ..render.marks import uses_patterns
     from ..render.tikz import environment, render_boxes, render_step
     values = figure_values(spec)

@@ -1,7 +1,8 @@
 """The named animations that `make all_animations` builds.
 
 Each entry is the command line that `bin/produce_figure` receives, so the
-Make rules, the tests and the CLI all read the same parameters.  To add an
+Make rules, the tests and the CLI all read the same parameters
+(convarith.cli.catalogue_spec reads one into a FigureSpec).  To add an
 animation, add an entry here and run `make all_animations`.
 """
 
@@ -9,8 +10,6 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-
-from .spec import FigureSpec
 
 
 @dataclass(frozen=True)
@@ -23,10 +22,6 @@ class Entry:
     @property
     def argv(self) -> list[str]:
         return shlex.split(self.flags)
-
-    def spec(self) -> FigureSpec:
-        from ..cli import geometry_spec
-        return geometry_spec(self.kind, self.name, self.argv)
 
 
 def _classic(name: str, kind: str, flags: str) -> Entry:

@@ -1,4 +1,5 @@
-"""Rasterising PDF pages with pdf2image (poppler's pdftoppm), a few at a time.
+"""Rasterising PDF pages with pdf2image (poppler's pdftoppm), a few at a time,
+and reading frames back from PNG files.
 
 `PageFrames(pdfs, dpi)` is how every output writer gets frames: a sequence
 of RGB PIL images, one per single-page PDF, that renders lazily in bounded
@@ -211,8 +212,30 @@ class FramesAgain:
     def __iter__(self) -> Iterator:
         if self.frames.kept:
             return iter(self.frames)
-        from ..export.gif import PngFrames
         return iter(PngFrames([self.staged.staged_as(png) for png in self.pngs]))
+
+
+class PngFrames:
+    """PNG files as a re-iterable sequence of RGB frames, read one at a time."""
+
+    def __init__(self, paths):
+        self.paths = [Path(p) for p in paths]
+
+    def __len__(self):
+        return len(self.paths)
+
+    def __getitem__(self, index):
+        from PIL import Image
+        path = self.paths[index]
+        try:
+            with Image.open(path) as image:
+                return image.convert("RGB")
+        except (OSError, SyntaxError) as error:
+            raise ToolError(f"Cannot read the frame '{path}' ({error}); rebuild it, "
+                            "e.g. by deleting it and running make again.") from None
+
+    def __iter__(self):
+        return (self[n] for n in range(len(self)))
 
 
 def write_pngs(frames, pngs: Sequence[Path], staged: StagedFiles) -> None:

@@ -1,0 +1,119 @@
+"""Native frames look like the TeX frames: every catalogue step, checked against gif/.
+
+The committed GIFs hold the TeX renderer's frames (pdflatex and poppler at
+150 dpi), so every native frame is compared with them without running TeX:
+the same number of frames, the same size (within a pixel), the same colour
+at every cell of every grid, and a mean difference within MEAN_TOLERANCE.
+A failing frame leaves native | TeX | difference side by side in
+PARITY_DIFF_DIR (default: the test's temporary directory).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from convarith.build import figure_values
+from convarith.model.catalogue import CATALOGUE
+from convarith.render.native import frame_svg
+from convarith.scene.build import build_scene
+from convarith.scene.types import Grid, Plane
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Mean absolute difference over a frame's pixels and channels (0-255).  The
+#: frames differ in anti-aliasing, in the glyphs' rasterisation (Latin Modern
+#: against poppler's Type 1 Computer Modern) and in the hatching of cropped
+#: and overhanging cells; a misplaced plane or cell gives tens.
+MEAN_TOLERANCE = 6.0
+#: Largest difference of one channel at a cell's sample point (GIF palette,
+#: anti-aliasing of a nearby line).
+CELL_TOLERANCE = 24
+
+
+def svg_to_image(svg: str) -> Image.Image:
+    from convarith.render.native_png import svg_to_image as rasterise
+    return rasterise(svg)
+
+
+def cell_points(scene, step) -> list:
+    """Pixel positions of a sample point in every cell of every grid drawn on
+    the step: the cell's centre, or for numerical figures (whose values sit
+    at the centres) a point near the cell's top-left corner."""
+    from convarith.scene.measure import step_frame
+    frame = step_frame(scene, step.layers)
+    scale = 150 / 72.27
+    left, top = frame.bounds.left - scene.border, frame.bounds.top + scene.border
+    inside = (0.5, 0.5) if not _numerical(scene) else (0.2, 0.8)
+    points = set()
+    for layer in (*scene.static, *step.layers):
+        if not isinstance(layer, Plane):
+            continue
+        for item in layer.items:
+            if not isinstance(item, Grid):
+                continue
+            x0, y0, w, h = item.rect
+            for i in range(int(w)):
+                for j in range(int(h)):
+                    px, py = layer.transform(x0 + i + inside[0], y0 + j + inside[1])
+                    points.add((round((px * scene.unit - left) * scale - 0.5),
+                                round((top - py * scene.unit) * scale - 0.5)))
+    return sorted(points)
+
+
+def _numerical(scene) -> bool:
+    return all(layer.transform.linear for layer in scene.static if isinstance(layer, Plane))
+
+
+def gif_frames(name: str) -> list:
+    with Image.open(ROOT / "gif" / f"{name}.gif") as gif:
+        frames = []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            frames.append(np.asarray(gif.convert("RGB"), dtype=np.int16))
+        return frames
+
+
+def keep_difference(native, tex, name: str, index: int, tmp_path: Path) -> Path:
+    directory = Path(os.environ.get("PARITY_DIFF_DIR", tmp_path))
+    directory.mkdir(parents=True, exist_ok=True)
+    height = max(native.shape[0], tex.shape[0])
+    width = min(native.shape[1], tex.shape[1])
+    canvas = np.full((height, native.shape[1] + tex.shape[1] + width, 3), 255, np.int16)
+    canvas[:native.shape[0], :native.shape[1]] = native
+    canvas[:tex.shape[0], native.shape[1]:native.shape[1] + tex.shape[1]] = tex
+    rows = min(native.shape[0], tex.shape[0])
+    difference = np.abs(native[:rows, :width] - tex[:rows, :width])
+    canvas[:rows, native.shape[1] + tex.shape[1]:] = 255 - np.minimum(difference * 4, 255)
+    path = directory / f"{name}_{index:02d}_native_tex_diff.png"
+    Image.fromarray(canvas.astype(np.uint8)).save(path)
+    return path
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=[e.name for e in CATALOGUE])
+def test_native_frames_match_the_tex_frames(entry, tmp_path):
+    pytest.importorskip("resvg_py")
+    spec = entry.spec()
+    scene = build_scene(spec, figure_values(spec))
+    tex_frames = gif_frames(entry.name)
+    assert len(scene.steps) == len(tex_frames) == spec.steps
+    for index, (step, tex) in enumerate(zip(scene.steps, tex_frames)):
+        native = np.asarray(svg_to_image(frame_svg(scene, index)).convert("RGB"),
+                            dtype=np.int16)
+        where = f"{entry.name} step {index}"
+        if abs(native.shape[0] - tex.shape[0]) > 1 or abs(native.shape[1] - tex.shape[1]) > 1:
+            path = keep_difference(native, tex, entry.name, index, tmp_path)
+            pytest.fail(f"{where}: native frame {native.shape[1]}x{native.shape[0]}, TeX "
+                        f"frame {tex.shape[1]}x{tex.shape[0]} (see {path})")
+        rows, cols = min(native.shape[0], tex.shape[0]), min(native.shape[1], tex.shape[1])
+        a, b = native[:rows, :cols], tex[:rows, :cols]
+        mean = float(np.abs(a - b).mean())
+        wrong = [(x, y, tuple(a[y, x]), tuple(b[y, x])) for x, y in cell_points(scene, step)
+                 if np.abs(a[y, x] - b[y, x]).max() > CELL_TOLERANCE]
+        if mean > MEAN_TOLERANCE or wrong:
+            path = keep_difference(native, tex, entry.name, index, tmp_path)
+            pytest.fail(f"{where}: mean difference {mean:.2f} (at most {MEAN_TOLERANCE}), "
+                        f"{len(wrong)} cells of another colour, e.g. {wrong[:3]} (see {path})")
