@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass
 
 from .render.tools import PROGRAMS, TEX_FILES, install_hint, missing_tex_files
-from .settings import FFMPEG_ENV, ffmpeg_program
+from .settings import FFMPEG_ENV, chosen_ffmpeg
 
 #: Encoders the video writers use, from imageio-ffmpeg's own ffmpeg.
 VIDEO_ENCODERS = {"libx264": ".mp4", "libvpx-vp9": ".webm"}
@@ -39,6 +39,16 @@ def tex_checks() -> list[Check]:
     return [Check(name, name not in missing,
                   "found by kpsewhich" if name not in missing
                   else "missing. " + install_hint(*TEX_FILES[name])) for name in TEX_FILES]
+
+
+def ffmpeg_program() -> str:
+    """The ffmpeg the video writers use: $IMAGEIO_FFMPEG_EXE, else the one
+    imageio-ffmpeg ships (ImportError or RuntimeError when there is none)."""
+    chosen = chosen_ffmpeg()
+    if chosen:
+        return chosen
+    import imageio_ffmpeg
+    return imageio_ffmpeg.get_ffmpeg_exe()
 
 
 def ffmpeg_checks() -> list[Check]:

@@ -89,11 +89,6 @@ def single_blas_thread() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
-def ffmpeg_program() -> str:
-    """The ffmpeg the video writers use: $IMAGEIO_FFMPEG_EXE, else the one
-    imageio-ffmpeg ships (ImportError or RuntimeError when there is none)."""
-    chosen = os.environ.get(FFMPEG_ENV)
-    if chosen:
-        return chosen
-    import imageio_ffmpeg
-    return imageio_ffmpeg.get_ffmpeg_exe()
+def chosen_ffmpeg() -> str | None:
+    """The ffmpeg named by $IMAGEIO_FFMPEG_EXE, if any (else imageio-ffmpeg's own)."""
+    return os.environ.get(FFMPEG_ENV) or None

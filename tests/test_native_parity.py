@@ -17,10 +17,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from convarith.build import figure_values
+from convarith.model.describe import figure_values
+from convarith.cli import catalogue_spec
 from convarith.model.catalogue import CATALOGUE
 from convarith.render.native import frame_svg
-from convarith.scene.build import build_scene
+from convarith.scene.figure import build_scene
 from convarith.scene.types import Grid, Plane
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +97,7 @@ def keep_difference(native, tex, name: str, index: int, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("entry", CATALOGUE, ids=[e.name for e in CATALOGUE])
 def test_native_frames_match_the_tex_frames(entry, tmp_path):
     pytest.importorskip("resvg_py")
-    spec = entry.spec()
+    spec = catalogue_spec(entry)
     scene = build_scene(spec, figure_values(spec))
     tex_frames = gif_frames(entry.name)
     assert len(scene.steps) == len(tex_frames) == spec.steps

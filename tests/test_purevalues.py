@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 import numpy_values as values
 from convarith.model import values as purevalues
 from convarith.model.catalogue import CATALOGUE
-from convarith.cli import geometry_spec
-from convarith.commands import torch_call
+from convarith.cli import catalogue_spec, geometry_spec
+from convarith.model.describe import torch_call
 from convarith.errors import ParameterError
 from convarith.model.geometry import DirectAxis, TransposedAxis
 from convarith.model.spec import FigureSpec
@@ -31,7 +31,7 @@ try:    # the random parameter sets of test_domain, which skips itself without t
 except pytest.skip.Exception:
     domain = None
 
-PACKAGE = Path(__file__).resolve().parent.parent / "convarith" / "model"
+PACKAGE = Path(__file__).resolve().parent.parent / "convarith"
 FIELDS = ("input", "kernel", "grid", "shown_kernel", "partial", "output")
 NUMERICAL = [e for e in CATALOGUE if e.kind == "numerical"]
 RANDOM = settings(max_examples=400, deadline=None, database=None, derandomize=True)
@@ -67,13 +67,13 @@ def test_seeds_ranges_and_weight_shapes_are_those_of_values():
     assert purevalues.INPUTS == values.INPUTS
     assert purevalues.KERNEL_RANGE == values.KERNEL_RANGE
     for item in CATALOGUE:
-        spec = item.spec()
+        spec = catalogue_spec(item)
         assert purevalues.weight_shape(spec) == values.weight_shape(spec), item.name
 
 
 @pytest.mark.parametrize("item", NUMERICAL, ids=[e.name for e in NUMERICAL])
 def test_catalogue_figures_match_values(item):
-    assert_same_values(item.spec())
+    assert_same_values(catalogue_spec(item))
 
 
 #: One figure per feature that random draws reach only now and then, each
@@ -159,7 +159,7 @@ def test_random_figures_match_pytorch(params):
 @pytest.mark.parametrize("item", NUMERICAL, ids=[e.name for e in NUMERICAL])
 def test_catalogue_figures_match_pytorch(item):
     """The PyTorch call each figure names (F.pad, then the operation) gives its output."""
-    spec = item.spec()
+    spec = catalogue_spec(item)
     pure = purevalues.compute(spec)
     truth = domain.run_described({"torch": torch_call(spec)}, *torch_inputs(spec, pure))
     assert typed(pure.output, tuple) == typed(truth.tolist(), list)
@@ -199,7 +199,11 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("module", ["rng.py", "values.py"])
+#: What must run in a browser: the numbers, the scene and the SVG renderer.
+BROWSER_MODULES = ["model/rng.py", "model/values.py", "scene/figure.py", "render/native.py"]
+
+
+@pytest.mark.parametrize("module", BROWSER_MODULES)
 def test_imports_only_the_standard_library(module):
     """The module and every project module it imports, and theirs in turn,
     import the standard library only (what Python in a browser has)."""
@@ -218,9 +222,9 @@ def test_imports_only_the_standard_library(module):
             elif name.split(".")[0] not in stdlib:
                 outside.add(f"{path.name}: {name}")
     assert not outside
-    assert PACKAGE / "rng.py" in seen
-    if module == "rng.py":
-        assert seen == {PACKAGE / "rng.py"}
+    assert PACKAGE / module in seen
+    if module == "model/rng.py":
+        assert seen == {PACKAGE / module}
 
 
 def test_computes_where_numpy_cannot_be_imported():
@@ -240,7 +244,7 @@ def test_computes_where_numpy_cannot_be_imported():
         print(compute(spec).output)
         """)
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         cwd=PACKAGE.parent.parent)
+                         cwd=PACKAGE.parent)
     assert run.returncode == 0, run.stderr
     spec = figure((DirectAxis(5, 3),) * 2)
     assert run.stdout.strip() == str(purevalues.compute(spec).output)

@@ -1,9 +1,9 @@
-"""The scene of a figure: from a FigureSpec (and its values) to planes, steps and meaning.
+"""Scenes of single-channel figures, and the parts every figure is made of.
 
-One function per figure kind lays out what its template used to: the
-arithmetic figures' input plane below and output plane above, both seen
+The arithmetic figures' input plane below and output plane above, both seen
 obliquely; the numerical figures' flat input and output side by side.
-Channel figures are in `channels`.  Every position is computed here.
+Channel figures are in `channels`; `figure.build_scene` chooses.  Every
+position is computed here.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ..model.spec import FigureSpec
 from . import cells as C
 from .legend import legend
 from .meaning import step_meaning
-from .types import (THICK, Affine, Bounds, Cells, Grid, Paint, Plane, Projection,
+from .types import (Affine, Cells, Grid, Paint, Plane, Projection,
                     Scene, Segment, Span, Step, Stroke, Text, shift)
 
 #: The figures' oblique view and scale: one cell is 0.5 cm (TeX points).
@@ -163,17 +163,6 @@ def joining_lines(block_corners, cell_corners) -> list:
     return [Segment(a, b) for a, b in zip(block_corners, cell_corners)]
 
 
-def build_scene(spec: FigureSpec, values=None, steps: Optional[Sequence[int]] = None) -> Scene:
-    """The scene of `spec` with the steps `steps` (default: all)."""
-    steps = range(spec.steps) if steps is None else steps
-    if spec.multichannel:
-        from .channels import channel_scene
-        return channel_scene(spec, values, steps)
-    if spec.kind == "numerical":
-        return numerical_scene(spec, values, steps)
-    return arithmetic_scene(spec, steps)
-
-
 def _scene(spec: FigureSpec, static, steps) -> Scene:
     return Scene(name=spec.name, static=tuple(static), steps=tuple(steps), unit=UNIT,
                  border=BORDER, text_sizes=TEXT_SIZES, colours=scene_colours(spec),
@@ -263,17 +252,3 @@ def numerical_scene(spec: FigureSpec, values, steps: Sequence[int]) -> Scene:
             layers.append(key)
         built.append(Step(step_meaning(spec, step, values), tuple(layers)))
     return _scene(spec, static, built)
-
-
-def plane_bounds(plane: Plane, scene_unit: float, sizes: dict) -> Optional[Bounds]:
-    """The extent of a plane's items that count, in points of the figure."""
-    from .measure import item_bounds
-    found = None
-    for item in plane.items:
-        box = item_bounds(item, plane.transform, scene_unit, sizes)
-        if box is not None:
-            found = box if found is None else found.union(box)
-    return found
-
-
-__all__ = ["THICK", "build_scene"]

@@ -1,0 +1,21 @@
+"""The scene of any figure: the builder its kind needs."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from ..model.spec import FigureSpec
+from .build import arithmetic_scene, numerical_scene
+from .channels import channel_scene
+from .types import Scene
+
+
+def build_scene(spec: FigureSpec, values=None, steps: Optional[Sequence[int]] = None) -> Scene:
+    """The scene of `spec` with the steps `steps` (default: all); `values`
+    are a numerical figure's numbers (model.values.compute)."""
+    steps = range(spec.steps) if steps is None else steps
+    if spec.multichannel:
+        return channel_scene(spec, values, steps)
+    if spec.kind == "numerical":
+        return numerical_scene(spec, values, steps)
+    return arithmetic_scene(spec, steps)
