@@ -19,14 +19,15 @@ from ..scene.types import Bounds, Cells, Grid, Legend, Paint, Plane, Scene, Segm
 #: (PGF's north east lines), in points of the plane it hatches.
 DASH, HATCH_STEP, HATCH_WIDTH = 3.0, 3.0, 0.4
 CM = 72.27 / 2.54
-#: Font families of the shipped Latin Modern faces, by optical size (points).
-ROMAN_SIZES = (5, 6, 7, 8, 9, 10)
-FONT_STACK = "'Latin Modern Roman', 'LM Roman 10', serif"
+#: The shipped Latin Modern faces (render/fonts), one family per optical
+#: size in points, and the one italic (math letters at 8 pt).
+ROMAN_SIZES = (5, 6, 7, 8, 9)
+ITALIC_SIZE = 8
 
 
-def roman_family(size: float) -> str:
-    nearest = min(ROMAN_SIZES, key=lambda s: abs(s - size))
-    return f"'LM Roman {nearest}', {FONT_STACK}"
+def roman_family(size: float, italic: bool = False) -> str:
+    nearest = ITALIC_SIZE if italic else min(ROMAN_SIZES, key=lambda s: (abs(s - size), -s))
+    return f"'Convarith Roman {nearest}', serif"
 
 
 def _number(value: float) -> str:
@@ -58,8 +59,7 @@ class Canvas:
 
     def pattern_defs(self) -> List[str]:
         step = _number(HATCH_STEP)
-        # Poppler draws no line thinner than a pixel; neither do we.
-        width = max(HATCH_WIDTH, 1 / self.scale)
+        width = HATCH_WIDTH
         defs = []
         for (a, b, c, d), name in self.patterns.items():
             s = self.scale
@@ -147,9 +147,9 @@ def _grid(canvas: Canvas, transform, grid: Grid) -> str:
 
 
 def _font(size: float, face: str) -> str:
-    family = roman_family(size)
-    style = ' font-style="italic"' if face == "italic" else ""
-    return f'font-family="{family}"{style}'
+    italic = face == "italic"
+    style = ' font-style="italic"' if italic else ""
+    return f'font-family="{roman_family(size, italic)}"{style}'
 
 
 def _text(canvas: Canvas, placed: PlacedText) -> List[str]:
