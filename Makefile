@@ -57,8 +57,8 @@ report: $(REPORT).pdf
 include animations.mk
 
 animations.mk: bin/generate_makefile convarith/model/catalogue.py convarith/makefile.py \
-               convarith/cli.py convarith/model/spec.py convarith/model/geometry.py \
-               convarith/model/theme.py
+               convarith/cli.py convarith/model/parameters.py convarith/model/vocabulary.py \
+               convarith/model/spec.py convarith/model/geometry.py convarith/model/theme.py
 	python3 bin/generate_makefile -o $@
 
 all_animations: $(ALL_GIF) $(ALL_PNG) $(ALL_PDF)

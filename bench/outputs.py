@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from convarith.api import animation_from_flags  # noqa: E402
+from convarith.animation import Animation  # noqa: E402
+from convarith.cli import geometry_spec  # noqa: E402
 from convarith.export.writers import WRITERS, Timing, write_outputs  # noqa: E402
 
 
@@ -30,7 +31,7 @@ def timed(action):
 
 def main(flags: list[str]) -> None:
     flags = flags or ["-i", "5", "-k", "3", "-s", "2", "-p", "1"]
-    animation = animation_from_flags("arithmetic", "bench", flags)
+    animation = Animation(geometry_spec("arithmetic", "bench", flags))
     print(f"animation: {' '.join(flags)} ({animation.spec.steps} steps)")
     _, seconds = timed(animation.step_pdfs)
     print(f"  {'pdflatex':12s} {seconds:6.2f} s")

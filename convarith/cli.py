@@ -1,5 +1,7 @@
 """Command-line parsing shared by bin/produce_figure, bin/animate and the catalogue.
 
+The flags' text becomes Python values here; convarith.model.parameters
+checks them, worded with the flags (FLAGS), as it checks the API's.
 Parsing is stdlib-only so that bin/generate_makefile can build specs from the
 catalogue on a bare python3.  Errors become one paragraph on stderr and a
 non-zero exit status, never a traceback.
@@ -14,13 +16,21 @@ import sys
 from typing import Callable, Sequence
 
 from .errors import ConvArithError, ParameterError
+from .model.geometry import PADDING_MODES
+from .model.parameters import NAMED_PADDINGS, figure_spec
+from .model.spec import MAX_CHANNELS, MODES, FigureSpec
+from .model.vocabulary import Vocabulary
 from .settings import debug, single_blas_thread
-from .model.geometry import PADDING_MODES, DirectAxis, TransposedAxis, causal_padding, same_padding
-from .model.spec import (KINDS, MAX_CHANNELS, MODES, FigureSpec, pooling_channels_message,
-                   pooling_padding_message)
-from .model.theme import DEFAULT_THEME, parse_theme
 
-AXES = ("height", "width")
+#: How messages name the parameters: by the flags that set them.
+FLAGS = Vocabulary("flag", {
+    "kind=arithmetic": "--type arithmetic",
+    "mode=average": "-m average",
+    "pooling": "-m max or -m average",
+    "count_include_pad=True": "--count-include-pad",
+    "count_include_pad=False": "--no-count-include-pad",
+    "causal example": "-i 1,16 -k 1,2",
+})
 #: Import names whose package on PyPI is called differently.
 DISTRIBUTIONS = {"PIL": "pillow"}
 #: A whole number as users type it: ASCII digits only (str.isdigit() also
@@ -67,8 +77,8 @@ class ArgumentParser(argparse.ArgumentParser):
                              f"Run '{self.prog} --help' for the options.")
 
 
-def parse_pair(flag: str, text: str | None, minimum: int) -> tuple[int, int] | None:
-    """'3' -> (3, 3); '3,2' -> (3, 2) as (height, width)."""
+def parse_pair(flag: str, text: str | None) -> tuple[int, int] | None:
+    """'3' -> (3, 3); '3,2' -> (3, 2) as (height, width); the range is the model's to check."""
     if text is None:
         return None
     parts = [parse_int(p) for p in str(text).split(",")]
@@ -76,11 +86,7 @@ def parse_pair(flag: str, text: str | None, minimum: int) -> tuple[int, int] | N
         raise ParameterError(
             f"{flag} must be a whole number or two separated by a comma "
             f"(height,width), such as 3 or 3,2; got {text!r}.")
-    values = parts
-    for value in values:
-        if value < minimum:
-            raise ParameterError(f"{flag} must be at least {minimum}, but it is {value}.")
-    return (values[0], values[-1])
+    return (parts[0], parts[-1])
 
 
 def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,10 +100,10 @@ def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("-k", "--kernel-size", metavar="N", help="kernel size (required)")
     g.add_argument("-s", "--stride", metavar="N", default="1", help="stride (default 1)")
     g.add_argument("-p", "--padding", metavar="N", default="0",
-                   help="padding on each side (default 0); 'same' keeps the size "
-                        "(PyTorch's for stride 1, TensorFlow's SAME above, odd cell "
-                        "at the bottom/right); 'causal' pads d(k-1) on the left of "
-                        "a 1-D figure (input and kernel height 1)")
+                   help="padding on each side (default 0); 'valid' is none; 'same' "
+                        "keeps the size (PyTorch's for stride 1, TensorFlow's SAME "
+                        "above, odd cell at the bottom/right); 'causal' pads d(k-1) on "
+                        "the left of a 1-D figure (input and kernel height 1)")
     g.add_argument("--padding-mode", metavar="MODE", default="zeros",
                    help=f"what padded cells hold, as PyTorch's Conv2d: "
                         f"{', '.join(PADDING_MODES)} (default zeros)")
@@ -156,93 +162,18 @@ def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
                            "or $CONVARITH_MAX_STEPS)")
 
 
-def _numeric_padding(text: str) -> tuple[int, int]:
+def parse_padding(text: str):
+    """A padding's name ('valid', 'same', 'causal'), or its numbers."""
+    named = str(text).strip().lower()
+    if named in NAMED_PADDINGS:
+        return named
     try:
-        return parse_pair("--padding", text, 0)
-    except ParameterError as error:
-        if "at least" in str(error):
-            raise
+        return parse_pair("--padding", text)
+    except ParameterError:
         raise ParameterError(
             f"--padding must be a whole number, two separated by a comma "
             f"(height,width) such as 1 or 1,2, or one of {', '.join(NAMED_PADDINGS)}; "
             f"got {text!r}.") from None
-
-
-def _axes(args) -> tuple:
-    k = parse_pair("--kernel-size", args.kernel_size, 1)
-    if k is None:
-        raise ParameterError("--kernel-size (-k) is required, e.g. -k 3.")
-    s = parse_pair("--stride", args.stride, 1)
-    named = str(args.padding).strip().lower()
-    p = (0, 0) if named in NAMED_PADDINGS else _numeric_padding(args.padding)
-    d = parse_pair("--dilation", args.dilation, 1)
-    mode = getattr(args, "padding_mode", "zeros")
-    if mode not in PADDING_MODES:
-        raise ParameterError(f"Unknown --padding-mode {mode!r}; choose one of "
-                             f"{', '.join(PADDING_MODES)} (as PyTorch's Conv2d).")
-    transposed = args.transposed_input is not None or args.transposed
-    if args.mode != "convolution" and (named in NAMED_PADDINGS or mode != "zeros"):
-        raise ParameterError(pooling_padding_message(args.mode))
-    if transposed and (named in NAMED_PADDINGS or mode != "zeros"):
-        raise ParameterError(
-            "A transposed convolution takes a whole-number zero padding, as PyTorch's "
-            "ConvTranspose2d does (it has no padding='same' or 'causal' and only "
-            "padding_mode 'zeros'); drop --padding-mode, or give -p a number.")
-    if args.transposed_input is not None:
-        if args.input_size is not None or args.output_size is not None or args.transposed:
-            raise ParameterError(
-                "--transposed-input describes the transposed convolution itself; "
-                "do not combine it with -i, -o or --transposed, which describe "
-                "the direct convolution whose transpose is drawn.")
-        i_t = parse_pair("--transposed-input", args.transposed_input, 1)
-        a = parse_pair("--output-padding", args.output_padding or "0", 0)
-        square = all(v[0] == v[1] for v in (i_t, k, s, p, d, a))
-        return tuple(TransposedAxis(i=i_t[n], k=k[n], s=s[n], p=p[n], d=d[n], a=a[n],
-                                    axis="" if square else AXES[n]) for n in range(2))
-    if args.output_padding is not None:
-        raise ParameterError(
-            "--output-padding needs --transposed-input (the transposed "
-            "convolution's own input size). With -i/--transposed the extra "
-            "cells follow from the direct convolution's sizes.")
-    i = parse_pair("--input-size", args.input_size, 1)
-    if i is None:
-        raise ParameterError("--input-size (-i) is required, e.g. -i 5 "
-                             "(or --transposed-input for a transposed convolution).")
-    if named == "causal" and (i[0], k[0]) != (1, 1):
-        raise ParameterError(
-            f"--padding causal is for 1-D figures: input height 1 and kernel height 1 "
-            f"(e.g. -i 1,16 -k 1,2), but the input height is {i[0]} and the kernel "
-            f"height {k[0]}. It pads d(k-1) cells on the left only.")
-    square = all(v[0] == v[1] for v in (i, k, s, p, d))
-    ceil_mode = bool(getattr(args, "ceil_mode", False))
-    axes = []
-    for n in range(2):
-        before, after = p[n], p[n]
-        if named == "same":
-            before, after = same_padding(i[n], k[n], s[n], d[n])
-        elif named == "causal":
-            before, after = causal_padding(k[n], d[n])
-        axes.append(DirectAxis(i=i[n], k=k[n], s=s[n], p=before, d=d[n],
-                               axis="" if square else AXES[n],
-                               p_after=None if after == before else after,
-                               padding_mode=mode, ceil_mode=ceil_mode))
-    axes = tuple(axes)
-    expected = parse_pair("--output-size", args.output_size, 1)
-    implied = (axes[0].o, axes[1].o)
-    if expected is not None and expected != implied:
-        shown = f"{implied[0]}" if implied[0] == implied[1] else f"{implied[0]},{implied[1]}"
-        given = args.output_size
-        raise ParameterError(
-            f"--output-size {given} does not match the other parameters, which "
-            f"imply an output size of {shown} (o = floor((i + 2p - (k-1)d - 1)/s) + 1). "
-            f"Drop -o to derive it, or pass -o {shown}.")
-    if args.transposed:
-        axes = tuple(ax.transposed() for ax in axes)
-    return axes
-
-
-#: Paddings given by name rather than number.
-NAMED_PADDINGS = ("same", "causal")
 
 
 def parse_count(flag: str, text: str | None) -> int | None:
@@ -256,51 +187,82 @@ def parse_count(flag: str, text: str | None) -> int | None:
     return value
 
 
-def _channels(args) -> dict:
-    """in_channels, out_channels and groups; pooling keeps every channel apart."""
-    given = {key: parse_count(flag, getattr(args, key, None)) for key, flag in (
-        ("in_channels", "--in-channels"), ("out_channels", "--out-channels"),
-        ("groups", "--groups"))}
-    if args.mode != "convolution":
-        if given["out_channels"] is not None or given["groups"] is not None:
-            raise ParameterError(pooling_channels_message(args.mode))
-        count = given["in_channels"] or 1
-        return {"in_channels": count, "out_channels": count, "groups": count}
-    return {key: 1 if value is None else value for key, value in given.items()}
+def _geometry(args) -> tuple[dict, Vocabulary]:
+    """figure_axes's keywords from the flags, and the words for their messages.
+
+    The flags describe a transposed convolution in one of two ways, which do
+    not mix: by its own input (--transposed-input, --output-padding), or as
+    the transpose of the direct convolution -i/-o/-k/... (--transposed)."""
+    kernel = parse_pair("--kernel-size", args.kernel_size)
+    if kernel is None:
+        raise ParameterError("--kernel-size (-k) is required, e.g. -k 3.")
+    geometry = dict(kernel_size=kernel, stride=parse_pair("--stride", args.stride),
+                    padding=parse_padding(args.padding),
+                    dilation=parse_pair("--dilation", args.dilation),
+                    padding_mode=getattr(args, "padding_mode", "zeros"),
+                    ceil_mode=bool(getattr(args, "ceil_mode", False)))
+    if args.transposed_input is not None:
+        if args.input_size is not None or args.output_size is not None or args.transposed:
+            raise ParameterError(
+                "--transposed-input describes the transposed convolution itself; "
+                "do not combine it with -i, -o or --transposed, which describe "
+                "the direct convolution whose transpose is drawn.")
+        geometry.update(transposed=True,
+                        input_size=parse_pair("--transposed-input", args.transposed_input),
+                        output_padding=parse_pair("--output-padding",
+                                                  args.output_padding or "0"))
+        return geometry, FLAGS.renamed(input_size="--transposed-input")
+    if args.output_padding is not None:
+        raise ParameterError(
+            "--output-padding needs --transposed-input (the transposed "
+            "convolution's own input size). With -i/--transposed the extra "
+            "cells follow from the direct convolution's sizes.")
+    geometry.update(input_size=parse_pair("--input-size", args.input_size),
+                    transpose_of_direct=bool(args.transposed))
+    if geometry["input_size"] is None:
+        raise ParameterError("--input-size (-i) is required, e.g. -i 5 "
+                             "(or --transposed-input for a transposed convolution).")
+    return geometry, FLAGS
+
+
+def check_output_size(spec: FigureSpec, text: str) -> None:
+    """-o is optional and redundant: when given, it must be what the other
+    flags imply (for --transposed, the direct convolution's output)."""
+    expected = parse_pair("--output-size", text)
+    for value in expected:
+        if value < 1:
+            raise ParameterError(f"--output-size must be at least 1, but it is {value}.")
+    implied = tuple(ax.i if spec.transposed else ax.o for ax in spec.axes)
+    if expected != implied:
+        shown = f"{implied[0]}" if implied[0] == implied[1] else f"{implied[0]},{implied[1]}"
+        raise ParameterError(
+            f"--output-size {text} does not match the other parameters, which "
+            f"imply an output size of {shown} (o = floor((i + 2p - (k-1)d - 1)/s) + 1). "
+            f"Drop -o to derive it, or pass -o {shown}.")
+
+
+def parse_max_steps(text: str | None) -> int | None:
+    if text is None:
+        return None
+    value = parse_int(text)
+    if value is None or value < 1:
+        raise ParameterError(f"--max-steps must be a whole number of at least 1, "
+                             f"not {text!r}.")
+    return value
 
 
 def spec_from_args(kind: str, name: str, args) -> FigureSpec:
     """A validated FigureSpec from parsed geometry arguments."""
-    if kind not in KINDS:
-        raise ParameterError(f"Unknown figure type {kind!r}; choose one of "
-                             f"{', '.join(KINDS)}.")
-    if args.mode not in MODES:
-        raise ParameterError(f"Unknown --mode {args.mode!r}; choose one of "
-                             f"{', '.join(MODES)}.")
-    if args.mode != "convolution" and kind == "arithmetic":
-        raise ParameterError(f"--mode {args.mode} applies to numerical figures only; "
-                             "arithmetic figures show no values.")
-    theme = parse_theme(args.theme) if args.theme is not None else DEFAULT_THEME
-    max_steps = None
-    if args.max_steps is not None:
-        max_steps = parse_int(args.max_steps)
-        if max_steps is None or max_steps < 1:
-            raise ParameterError(f"--max-steps must be a whole number of at least 1, "
-                                 f"not {args.max_steps!r}.")
-    return FigureSpec(name=name, kind=kind, axes=_axes(args), mode=args.mode,
-                      labels=args.labels, theme=theme, max_steps=max_steps,
-                      count_include_pad=_count_include_pad(args), **_channels(args))
-
-
-def _count_include_pad(args) -> bool:
-    """PyTorch's default (True) unless the flag says otherwise; only average
-    pooling takes the flag (FigureSpec refuses it elsewhere)."""
-    given = getattr(args, "count_include_pad", None)
-    if given is not None and args.mode != "average":
-        raise ParameterError(
-            f"--{'' if given else 'no-'}count-include-pad applies to average pooling "
-            f"only (-m average), not to {args.mode}.")
-    return True if given is None else given
+    geometry, words = _geometry(args)
+    counts = {key: parse_count(f"--{key.replace('_', '-')}", getattr(args, key, None))
+              for key in ("in_channels", "out_channels", "groups")}
+    spec = figure_spec(name, kind, mode=args.mode, labels=args.labels, theme=args.theme,
+                       max_steps=parse_max_steps(args.max_steps),
+                       count_include_pad=getattr(args, "count_include_pad", None),
+                       words=words, **counts, **geometry)
+    if args.output_size is not None:
+        check_output_size(spec, args.output_size)
+    return spec
 
 
 def geometry_spec(kind: str, name: str, argv: Sequence[str]) -> FigureSpec:

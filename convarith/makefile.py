@@ -24,8 +24,9 @@ HEADER = """\
 # Package modules each stage runs (besides the templates): what its process
 # loads, which tests/test_makefile.py checks against sys.modules.
 COMMON_CODE = ("__init__", "version", "errors", "settings", "files", "cli", "build",
-               "model/__init__", "model/describe", "model/geometry", "model/spec",
-               "model/theme", "render/__init__", "render/latex", "render/tools")
+               "model/__init__", "model/describe", "model/geometry", "model/parameters",
+               "model/spec", "model/theme", "model/vocabulary", "render/__init__",
+               "render/latex", "render/tools")
 PDF_CODE = COMMON_CODE + ("commands", "render/tikz", "render/marks", "render/texformat")
 NUMERICAL_CODE = ("model/values",)
 CHANNEL_CODE = ("scene/__init__", "scene/planes")

@@ -1,5 +1,5 @@
-"""The Python API: same specs and messages as the command line, from_module,
-caching, and notebook display."""
+"""The Python API: same specs and checks as the command line (worded with the
+API's keywords), from_module, caching, and notebook display."""
 
 import base64
 import io
@@ -55,27 +55,82 @@ def test_look_arguments_reach_the_spec():
                                                                  "--theme", "grayscale"]).theme
 
 
-@pytest.mark.parametrize("call, flags", [
-    (lambda: convarith.conv2d(5, 0), "-i 5 -k 0"),
-    (lambda: convarith.conv2d(2.5, 3), "-i 2.5 -k 3"),
-    (lambda: convarith.conv2d((5, 5, 5), 3), "-i 5,5,5 -k 3"),
-    (lambda: convarith.conv2d(3, 5), "-i 3 -k 5"),
-    (lambda: convarith.conv2d(5, 3, theme="neon"), "-i 5 -k 3 --theme neon"),
+#: (API call, the same request as flags, how the command line's words become
+#: the API's): one check refuses both, each in its own words.
+SAME_CHECK = [
+    (lambda: convarith.conv2d(5, 0), "-i 5 -k 0", {"--kernel-size": "kernel_size"}),
+    (lambda: convarith.conv2d(5, 3, dilation=(1, 0)), "-i 5 -k 3 -d 1,0",
+     {"--dilation": "dilation"}),
+    (lambda: convarith.conv_transpose2d(0, 3), "--transposed-input 0 -k 3",
+     {"--transposed-input": "input_size"}),
+    (lambda: convarith.conv2d(3, 5), "-i 3 -k 5", {}),
+    (lambda: convarith.conv2d(5, 3, theme="neon"), "-i 5 -k 3 --theme neon", {}),
+    (lambda: convarith.conv2d(5, 3, theme="background=#ffffff"),
+     "-i 5 -k 3 --theme background=#ffffff", {"--theme": "theme"}),
     (lambda: convarith.conv_transpose2d(3, 3, stride=2, output_padding=2),
-     "--transposed-input 3 -k 3 -s 2 --output-padding 2"),
-    (lambda: convarith.avg_pool2d(5, 3, padding=2), "-i 5 -k 3 -s 3 -p 2 -m average"),
+     "--transposed-input 3 -k 3 -s 2 --output-padding 2", {}),
+    (lambda: convarith.avg_pool2d(5, 3, padding=2), "-i 5 -k 3 -s 3 -p 2 -m average", {}),
     (lambda: convarith.conv2d(5, 3, in_channels=3, out_channels=4, groups=2),
-     "-i 5 -k 3 --in-channels 3 --out-channels 4 --groups 2"),
-    (lambda: convarith.conv2d(5, 3, in_channels=9), "-i 5 -k 3 --in-channels 9"),
-])
-def test_bad_arguments_raise_the_command_lines_message(call, flags):
+     "-i 5 -k 3 --in-channels 3 --out-channels 4 --groups 2",
+     {"--groups 2": "groups=2", "--in-channels": "in_channels"}),
+    (lambda: convarith.conv2d(5, 3, in_channels=9), "-i 5 -k 3 --in-channels 9",
+     {"--in-channels": "in_channels"}),
+    (lambda: convarith.conv2d(5, 3, padding=1, padding_mode="mirror"),
+     "-i 5 -k 3 -p 1 --padding-mode mirror", {"--padding-mode": "padding_mode"}),
+    (lambda: convarith.max_pool2d(5, 3, padding="same"), "-i 5 -k 3 -s 3 -p same -m max",
+     {"--padding same or causal": "padding='same' or 'causal'",
+      "--padding-mode": "padding_mode"}),
+    (lambda: convarith.conv2d((4, 8), (1, 2), padding="causal"), "-i 4,8 -k 1,2 -p causal",
+     {"--padding causal": "padding='causal'",
+      "-i 1,16 -k 1,2": "input_size=(1, 16), kernel_size=(1, 2)"}),
+    (lambda: convarith.conv2d(60, 3), "-i 60 -k 3", {"--max-steps N": "max_steps=N"}),
+    (lambda: convarith.conv2d(40, 21, numerical=True), "-i 40 -k 21 -m convolution",
+     {"--type arithmetic": "numerical=False"}),
+]
+
+
+@pytest.mark.parametrize("call, flags, words", SAME_CHECK)
+def test_a_bad_argument_gets_the_command_lines_message_in_the_apis_words(call, flags,
+                                                                         words):
     with pytest.raises(ParameterError) as from_api:
         call()
     assert isinstance(from_api.value, ValueError)
     kind = "numerical" if "-m" in flags else "arithmetic"
     with pytest.raises(ParameterError) as from_flags:
         geometry_spec(kind, "x", shlex.split(flags))
-    assert str(from_api.value) == str(from_flags.value)
+    worded = str(from_flags.value)
+    for flag, keyword in words.items():
+        assert flag in worded
+        worded = worded.replace(flag, keyword)
+    assert str(from_api.value) == worded
+    assert "--" not in str(from_api.value)
+
+
+@pytest.mark.parametrize("call, keyword", [
+    (lambda: convarith.conv2d(2.5, 3), "input_size"),
+    (lambda: convarith.conv2d((5, 5, 5), 3), "input_size"),
+    (lambda: convarith.conv2d(5, True), "kernel_size"),
+    (lambda: convarith.conv2d(5, 3, stride="2"), "stride"),
+    (lambda: convarith.conv2d(5, 3, padding="wide"), "padding"),
+    (lambda: convarith.conv2d(5, 3, in_channels=0), "in_channels"),
+    (lambda: convarith.conv2d(5, 3, max_steps=0), "max_steps"),
+    (lambda: convarith.conv2d(5, 3, theme=3), "theme"),
+    (lambda: convarith.max_pool2d(5, 3, ceil_mode=True, max_steps=2), "max_steps=N"),
+    (lambda: convarith.avg_pool2d(5, 3, count_include_pad="no"), "count_include_pad"),
+])
+def test_what_only_python_can_pass_is_refused_naming_the_keyword(call, keyword):
+    with pytest.raises(ParameterError) as error:
+        call()
+    message = str(error.value)
+    assert message.startswith(keyword) or f" {keyword}" in message, message
+    assert "--" not in message and "--help" not in message
+
+
+@pytest.mark.parametrize("padding", ["valid", "VALID", " same ", "causal"])
+def test_the_command_line_takes_every_named_padding_the_api_takes(padding):
+    argv = ["-i", "1,6", "-k", "1,3", "-p", padding]
+    flags = geometry_spec("arithmetic", "x", argv)
+    assert convarith.conv2d((1, 6), (1, 3), padding=padding).spec.axes == flags.axes
 
 
 def test_cache_key_follows_templates_and_version_not_time(monkeypatch, tmp_path):
@@ -192,6 +247,7 @@ def test_from_module_draws_padding_modes_same_ceil_mode_and_counts_as_torch(modu
     (lambda: convarith.conv2d(5, 2, padding="same"), "-i 5 -k 2 -p same"),
     (lambda: convarith.conv2d((1, 8), (1, 3), padding="causal"), "-i 1,8 -k 1,3 -p causal"),
     (lambda: convarith.conv2d(5, 3, padding="valid"), "-i 5 -k 3 -p 0"),
+    (lambda: convarith.conv2d(5, 3, padding="valid"), "-i 5 -k 3 -p valid"),
     (lambda: convarith.max_pool2d(6, 3, stride=2, ceil_mode=True, in_channels=2),
      "-i 6 -k 3 -s 2 -m max --ceil-mode --in-channels 2"),
     (lambda: convarith.avg_pool2d(5, 3, 2, 1, count_include_pad=False),
@@ -213,7 +269,7 @@ def test_from_module_refuses_what_it_cannot_draw_in_words(module, words):
 
 
 def test_api_padding_mode_is_checked_as_on_the_command_line():
-    with pytest.raises(ParameterError, match="padding-mode"):
+    with pytest.raises(ParameterError, match="Unknown padding_mode 'mirror'"):
         convarith.conv2d(5, 3, padding=1, padding_mode="mirror")
 
 

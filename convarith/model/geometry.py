@@ -187,7 +187,7 @@ class DirectAxis:
                  f"reflect padding{tag} must be smaller than the input size, as "
                  f"PyTorch requires (a reflection cannot reach past the far edge), "
                  f"but it is {widest} with input size {self.i}; use less padding or "
-                 f"--padding-mode replicate or circular.")
+                 f"the replicate or circular padding mode.")
         _require(self.padding_mode != "circular" or widest <= self.i,
                  f"circular padding{tag} can be at most the input size, as PyTorch "
                  f"requires (it refuses padding that wraps around more than once), "

@@ -2,12 +2,15 @@
 
 A `FigureSpec` is validated when it is made, so everything downstream may
 assume it is drawable.  Height comes first in every (height, width) pair.
+Messages name parameters in the words of the front door that made the spec
+(see vocabulary.py); convarith.model.parameters builds a spec from a layer's
+parameters.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Union
 
 from ..errors import ParameterError
@@ -15,6 +18,7 @@ from ..settings import DEFAULT_DPI, MAX_STEPS_ENV
 from ..settings import max_steps as max_steps_setting
 from .geometry import AxisLayout, DirectAxis, TransposedAxis
 from .theme import Theme, DEFAULT_THEME
+from .vocabulary import KEYWORDS, Vocabulary
 
 KINDS = ("arithmetic", "numerical")
 MODES = ("convolution", "average", "max")
@@ -50,16 +54,29 @@ def check_name(name: str) -> str:
     return name
 
 
-def pooling_padding_message(mode: str) -> str:
+def pooling_padding_message(mode: str, words: Vocabulary = KEYWORDS) -> str:
     return (f"{mode} pooling takes a whole-number padding on each side, as "
-            "PyTorch's pooling does: no --padding same or causal, and no "
-            "--padding-mode (max pooling pads with -inf, average pooling with 0).")
+            f"PyTorch's pooling does: no {words.setting('padding', 'same or causal')}, "
+            f"and no {words['padding_mode']} (max pooling pads with -inf, average "
+            "pooling with 0).")
 
 
-def pooling_channels_message(mode: str) -> str:
+def pooling_channels_message(mode: str, words: Vocabulary = KEYWORDS) -> str:
     return (f"{mode} pooling works on each channel on its own: it takes "
-            "--in-channels only (output channels = input channels), not "
-            "--out-channels or --groups.")
+            f"{words['in_channels']} only (output channels = input channels), not "
+            f"{words['out_channels']} or {words['groups']}.")
+
+
+def check_kind_and_mode(kind: str, mode: str, words: Vocabulary = KEYWORDS) -> None:
+    if kind not in KINDS:
+        raise ParameterError(
+            f"Unknown figure type {kind!r}; choose one of {', '.join(KINDS)}.")
+    if mode not in MODES:
+        raise ParameterError(
+            f"Unknown {words['mode']} {mode!r}; choose one of {', '.join(MODES)}.")
+    if mode != "convolution" and kind == "arithmetic":
+        raise ParameterError(f"{words.setting('mode', mode)} applies to numerical figures "
+                             "only; arithmetic figures show no values.")
 
 
 def max_steps_limit(override: int | None = None) -> int:
@@ -82,26 +99,24 @@ class FigureSpec:
     groups: int = 1
     #: Average pooling: whether padded cells count in the mean (PyTorch's default).
     count_include_pad: bool = True
+    #: How messages name the parameters; not part of the figure.
+    words: InitVar[Vocabulary] = KEYWORDS
 
-    def __post_init__(self):
+    def __post_init__(self, words: Vocabulary):
         check_name(self.name)
-        if self.kind not in KINDS:
-            raise ParameterError(
-                f"Unknown figure type {self.kind!r}; choose one of {', '.join(KINDS)}.")
-        if self.mode not in MODES:
-            raise ParameterError(
-                f"Unknown mode {self.mode!r}; choose one of {', '.join(MODES)}.")
+        check_kind_and_mode(self.kind, self.mode, words)
         if len({type(a) for a in self.axes}) != 1:
             raise ParameterError("Both axes must be direct or both transposed.")
-        self._check_channels()
+        self._check_channels(words)
         if self.mode != "convolution":
-            self._check_pooling()
+            self._check_pooling(words)
         else:
-            self._check_convolution()
-        if self.max_steps is not None and (
-                not isinstance(self.max_steps, int) or self.max_steps < 1):
-            raise ParameterError(
-                f"--max-steps must be a whole number of at least 1, not {self.max_steps!r}.")
+            self._check_convolution(words)
+        if self.max_steps is not None and (not isinstance(self.max_steps, int)
+                                           or isinstance(self.max_steps, bool)
+                                           or self.max_steps < 1):
+            raise ParameterError(f"{words['max_steps']} must be a whole number of at "
+                                 f"least 1, not {self.max_steps!r}.")
         limit = max_steps_limit(self.max_steps)
         # Extents come from the arithmetic, not from the layouts, which list
         # every cell and would take ages for absurd sizes.
@@ -111,11 +126,12 @@ class FigureSpec:
                        + " and ".join(f"{extent} cells in {name}" for name, extent in too_wide)
                        + f", above the limit of {MAX_EXTENT} cells per axis")
         if self.steps > limit:
-            fix = (f"Use smaller sizes, or raise the limit with --max-steps N or "
+            raise_it = words.setting("max_steps", "N")
+            fix = (f"Use smaller sizes, or raise the limit with {raise_it} or "
                    f"the {MAX_STEPS_ENV} environment variable if you really want "
                    "that many frames.")
             if too_wide:
-                fix = (f"That limit can be raised (--max-steps N or "
+                fix = (f"That limit can be raised ({raise_it} or "
                        f"{MAX_STEPS_ENV}), but {extent_text}, and that one is fixed; "
                        "use smaller sizes.")
             per_channel = (f" in each of {self.out_channels} output channels"
@@ -127,7 +143,7 @@ class FigureSpec:
         if too_wide:
             raise ParameterError(f"{extent_text[0].upper()}{extent_text[1:]}, a fixed "
                                  "limit; use smaller sizes.")
-        self._check_work()
+        self._check_work(words)
 
     def work(self) -> int:
         """Cells drawn over all steps (see WORK_LIMITS); channel planes multiply it."""
@@ -137,7 +153,7 @@ class FigureSpec:
             per_step += self.axes[0].k * self.axes[1].k * self.group_size[0]
         return per_step * self.steps
 
-    def _check_work(self):
+    def _check_work(self, words: Vocabulary):
         if self.kind == "numerical":
             wide = [e for e in self.drawn_size if e > MAX_NUMERICAL_EXTENT]
             if wide:
@@ -145,7 +161,7 @@ class FigureSpec:
                     f"A numerical figure's drawn input may be at most "
                     f"{MAX_NUMERICAL_EXTENT} cells per axis (each cell is a typeset "
                     f"value), but this one would be {max(wide)}; use smaller sizes, "
-                    "or --type arithmetic, which allows up to "
+                    f"or {words.setting('kind', 'arithmetic')}, which allows up to "
                     f"{MAX_EXTENT}.")
         limit = WORK_LIMITS[self.kind]
         if self.work() > limit:
@@ -155,43 +171,42 @@ class FigureSpec:
                 "within TeX's time and memory; use a smaller input or fewer "
                 "output cells (a larger kernel or stride).")
 
-    def _check_channels(self):
-        for flag, value in (("--in-channels", self.in_channels),
-                            ("--out-channels", self.out_channels), ("--groups", self.groups)):
+    def _check_channels(self, words: Vocabulary):
+        counts = {"in_channels": self.in_channels, "out_channels": self.out_channels}
+        for key, value in dict(counts, groups=self.groups).items():
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ParameterError(f"{flag} must be a whole number of at least 1, "
+                raise ParameterError(f"{words[key]} must be a whole number of at least 1, "
                                      f"not {value!r}.")
-        for flag, value in (("--in-channels", self.in_channels),
-                            ("--out-channels", self.out_channels)):
+        for key, value in counts.items():
             if value > MAX_CHANNELS:
                 raise ParameterError(
-                    f"{flag} is {value}, above the limit of {MAX_CHANNELS} channels, a "
-                    f"fixed limit: more channel planes would not be legible at the "
+                    f"{words[key]} is {value}, above the limit of {MAX_CHANNELS} channels, "
+                    f"a fixed limit: more channel planes would not be legible at the "
                     f"default {DEFAULT_DPI} dpi. Use at most {MAX_CHANNELS}.")
-        for flag, value in (("--in-channels", self.in_channels),
-                            ("--out-channels", self.out_channels)):
+        for key, value in counts.items():
             if value % self.groups:
                 raise ParameterError(
-                    f"--groups {self.groups} must divide both channel counts (as in "
-                    f"PyTorch), but {flag} is {value}. Use a common divisor of "
-                    f"{self.in_channels} and {self.out_channels}, such as 1.")
+                    f"{words.setting('groups', self.groups)} must divide both channel "
+                    f"counts (as in PyTorch), but {words[key]} is {value}. Use a common "
+                    f"divisor of {self.in_channels} and {self.out_channels}, such as 1.")
         if self.mode != "convolution" and not (
                 self.out_channels == self.groups == self.in_channels):
-            raise ParameterError(pooling_channels_message(self.mode))
+            raise ParameterError(pooling_channels_message(self.mode, words))
 
-    def _check_convolution(self):
+    def _check_convolution(self, words: Vocabulary):
         if self.ceil_mode:
             raise ParameterError(
-                "--ceil-mode applies to pooling only (-m max or -m average); "
+                f"{words['ceil_mode']} applies to pooling only ({words['pooling']}); "
                 "PyTorch's convolutions have no ceil_mode.")
         if not self.count_include_pad:
-            raise ParameterError("count_include_pad applies to average pooling only.")
+            raise ParameterError(
+                f"{words['count_include_pad']} applies to average pooling only.")
 
-    def _check_pooling(self):
+    def _check_pooling(self, words: Vocabulary):
         if self.transposed:
             raise ParameterError(
                 f"{self.mode} pooling has no transposed form here; drop "
-                "--transposed or use --mode convolution.")
+                f"{words['transposed']} or use {words.setting('mode', 'convolution')}.")
         for ax in self.axes:
             if self.mode == "average" and ax.d != 1:
                 raise ParameterError(
@@ -203,10 +218,10 @@ class FigureSpec:
                     f"(as PyTorch requires), but it is {ax.p} with kernel size {ax.k}.")
         if self.mode == "max" and not self.count_include_pad:
             raise ParameterError(
-                "count_include_pad applies to average pooling only; max "
+                f"{words['count_include_pad']} applies to average pooling only; max "
                 "pooling never counts padding (it pads with -inf).")
         if self.padding_mode != "zeros" or not all(ax.symmetric for ax in self.axes):
-            raise ParameterError(pooling_padding_message(self.mode))
+            raise ParameterError(pooling_padding_message(self.mode, words))
 
     @property
     def padding_mode(self) -> str:

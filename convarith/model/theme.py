@@ -49,8 +49,9 @@ def parse_hex(text: str) -> RGB:
     return tuple(int(value[j:j + 2], 16) for j in (0, 2, 4))
 
 
-def parse_theme(text: str) -> Theme:
-    """Parse ``NAME``, ``ROLE=#RRGGBB,...`` or ``NAME,ROLE=#RRGGBB,...``."""
+def parse_theme(text: str, given_as: str = "theme") -> Theme:
+    """Parse ``NAME``, ``ROLE=#RRGGBB,...`` or ``NAME,ROLE=#RRGGBB,...``;
+    `given_as` names the parameter in messages."""
     theme = DEFAULT_THEME
     for position, part in enumerate(p.strip() for p in text.split(",")):
         if "=" not in part:
@@ -65,7 +66,7 @@ def parse_theme(text: str) -> Theme:
         role, colour = (s.strip() for s in part.split("=", 1))
         if role not in ROLES:
             raise ParameterError(
-                f"Unknown colour role {role!r} in --theme; roles are "
+                f"Unknown colour role {role!r} in {given_as}; roles are "
                 f"{', '.join(ROLES)}.")
         theme = replace(theme, **{role: parse_hex(colour)})
     return theme
