@@ -1,4 +1,4 @@
-"""Build stages that Make runs: `python -m convarith png|gif ...`."""
+"""Build stages that Make runs: `python -m convarith.stages frames|png|gif ...`."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from .files import check_output_path
 from .settings import DEFAULT_DPI, DEFAULT_FRAME_MS, DPI_RANGE
 
 
+PROG = "convarith.stages"
 DPI = bounded_number(int, *DPI_RANGE)
 FRAME_MS = bounded_number(int, 10, 100000)
 
 
 def stages(argv: Sequence[str]) -> int:
-    parser = ArgumentParser(prog="python -m convarith",
+    parser = ArgumentParser(prog=f"python -m {PROG}",
                             description="Rasterise PDF frames and assemble GIFs.")
     sub = parser.add_subparsers(dest="stage", required=True)
     png = sub.add_parser("png", help="pdf/NAME_NN.pdf -> png/NAME_NN.png")
@@ -54,4 +55,4 @@ def stages(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(stages, prog="convarith"))
+    sys.exit(run(stages, prog=PROG))
