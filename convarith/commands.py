@@ -15,9 +15,9 @@ from .cli import (ArgumentParser, add_geometry_arguments, bounded_number, parse_
                   spec_from_args)
 from .errors import ParameterError
 from .files import check_output_path
-from .settings import DEFAULT_DPI, DPI_RANGE
 from .model.describe import describe
 from .model.spec import KINDS, FigureSpec
+from .settings import DEFAULT_DPI, DPI_RANGE
 
 FIGURE_DIRS = {"pdf": Path("pdf"), "png": Path("png"), "gif": Path("gif")}
 
