@@ -242,10 +242,11 @@ def check_output_size(spec: FigureSpec, text: str) -> None:
 
 
 def parse_max_steps(text: str | None) -> int | None:
+    """The number; FigureSpec checks that it is at least 1."""
     if text is None:
         return None
     value = parse_int(text)
-    if value is None or value < 1:
+    if value is None:
         raise ParameterError(f"--max-steps must be a whole number of at least 1, "
                              f"not {text!r}.")
     return value

@@ -1,4 +1,8 @@
-"""The programs behind bin/produce_figure and bin/animate."""
+"""The programs behind bin/produce_figure, bin/animate and `convarith animate`.
+
+bin/animate writes the frames beside the outputs, in pdf/ and png/ as make
+does; `convarith animate` writes only the files asked for.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,9 @@ from .cli import (ArgumentParser, add_geometry_arguments, bounded_number, parse_
                   spec_from_args)
 from .errors import ParameterError
 from .files import check_output_path
-from .settings import DEFAULT_DPI, DPI_RANGE
 from .model.describe import describe
 from .model.spec import KINDS, FigureSpec
+from .settings import DEFAULT_DPI, DPI_RANGE
 
 FIGURE_DIRS = {"pdf": Path("pdf"), "png": Path("png"), "gif": Path("gif")}
 
@@ -64,14 +68,16 @@ def produce_figure(argv: Sequence[str], prog: str = "produce_figure") -> int:
     return 0
 
 
-def animate_parser(prog: str = "animate") -> ArgumentParser:
-    from .export.writers import describe_suffixes
+def animate_parser(prog: str = "animate", frames: bool = True) -> ArgumentParser:
+    """The parser of bin/animate, or (`frames` False) of `convarith animate`."""
     from .export.timing import FPS_RANGE, HOLD_RANGE
-    parser = ArgumentParser(
-        prog=prog,
-        description="Make gif/NAME.gif (and its pdf/ and png/ frames) for an "
-                    "animation described on the command line, or the files "
-                    "named with --out.")
+    from .export.writers import describe_suffixes
+    description = ("Make gif/NAME.gif (and its pdf/ and png/ frames) for an "
+                   "animation described on the command line, or the files named "
+                   "with --out." if frames else
+                   "Make gif/NAME.gif for an animation described on the command "
+                   "line, or the files named with --out; nothing else is written.")
+    parser = ArgumentParser(prog=prog, description=description)
     parser.add_argument("name", help="animation name; files are named after it")
     parser.add_argument("--type", dest="kind", choices=KINDS, default="arithmetic",
                         help="arithmetic (default) or numerical")
@@ -89,7 +95,8 @@ def animate_parser(prog: str = "animate") -> ArgumentParser:
                         help="show the last step this much longer before the "
                              "animation loops (default 0)")
     output.add_argument("--dpi", type=bounded_number(int, *DPI_RANGE), default=DEFAULT_DPI,
-                        help=f"raster resolution of the PNG frames (default {DEFAULT_DPI})")
+                        help=f"raster resolution of the {'PNG ' if frames else ''}frames "
+                             f"(default {DEFAULT_DPI})")
     return parser
 
 
@@ -105,7 +112,7 @@ def refuse_catalogue_name(name: str) -> None:
             f"e.g. 'my_{name}'.")
 
 
-def output_paths(args) -> list[Path]:
+def output_paths(args, frames: bool) -> list[Path]:
     """Every --out (default gif/NAME.gif), checked before anything is built."""
     from .export.writers import writer_for
     outs = []
@@ -115,30 +122,70 @@ def output_paths(args) -> list[Path]:
         outs.append(path)
     if args.svg_frames is not None:
         check_output_path(args.svg_frames, "--svg-frames", directory=True)
-    for directory in (FIGURE_DIRS["pdf"], FIGURE_DIRS["png"]):
+    for directory in (FIGURE_DIRS["pdf"], FIGURE_DIRS["png"]) if frames else ():
         check_output_path(directory, f"The {directory}/ directory", directory=True)
     return outs
 
 
 def animate(argv: Sequence[str], prog: str = "animate") -> int:
+    """bin/animate: the outputs, and the frames in pdf/ and png/."""
+    return _animate(argv, prog, frames=True)
+
+
+def animate_outputs(argv: Sequence[str], prog: str = "convarith animate") -> int:
+    """`convarith animate`: the outputs only; the frames stay in a private directory."""
+    return _animate(argv, prog, frames=False)
+
+
+def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
     from .export.timing import check_timing
-    args = animate_parser(prog).parse_args(argv)
+    args = animate_parser(prog, frames).parse_args(argv)
     refuse_catalogue_name(args.name)
     timing = check_timing(args.fps, args.hold_last)
     spec = spec_from_args(args.kind, args.name, args)
     # After the parameters, so a bad parameter is what gets reported.
-    outs = output_paths(args)
-    from .animation import Animation
-    from .build import figure_pages, memory_guard, stale_frames, step_paths
-    from .export.writers import write_outputs
-    from .files import StagedFiles, output_lock, write_all_atomic
-    from .render.raster import PageFrames, write_pngs
-    steps = list(range(spec.steps))
+    outs = output_paths(args, frames)
+    from .build import figure_pages
     say = f"{prog}:"
     channels = (f" in {spec.out_channels} channels" if spec.multichannel else "")
     print(f"{say} {spec.name}: {spec.steps} steps, output "
           f"{spec.output_size[0]}x{spec.output_size[1]}{channels}", file=sys.stderr)
-    pages = figure_pages(spec, steps)
+    pages = figure_pages(spec, list(range(spec.steps)))
+    if frames:
+        _write_with_frames(spec, pages, outs, timing, args, say)
+    else:
+        _write_outputs_only(spec, pages, outs, timing, args, say)
+    return 0
+
+
+def _write_outputs(spec: FigureSpec, pages, frames, outs, timing, args, say: str) -> None:
+    from .animation import Animation
+    from .export.writers import write_outputs
+    rendering = Animation(spec, args.dpi, frames=frames, step_pdfs=pages)
+    for out in write_outputs(rendering, outs, timing):
+        print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
+    if args.svg_frames:
+        from .export.svg import write_svg_frames
+        written = write_svg_frames(Path(args.svg_frames), rendering.step_pdfs())
+        print(f"{say} svg  {len(written)} frames -> {args.svg_frames}/", file=sys.stderr)
+
+
+def _write_outputs_only(spec: FigureSpec, pages, outs, timing, args, say: str) -> None:
+    from .build import memory_guard, step_paths
+    from .files import private_workdir
+    from .render.raster import PageFrames
+    with private_workdir("animate") as workdir, memory_guard(spec.name, args.dpi):
+        pdfs = step_paths(spec, range(spec.steps), workdir, ".pdf")
+        for pdf, page in zip(pdfs, pages):
+            pdf.write_bytes(page)
+        _write_outputs(spec, pages, PageFrames(pdfs, args.dpi), outs, timing, args, say)
+
+
+def _write_with_frames(spec: FigureSpec, pages, outs, timing, args, say: str) -> None:
+    from .build import memory_guard, stale_frames, step_paths
+    from .files import StagedFiles, output_lock, write_all_atomic
+    from .render.raster import PageFrames, write_pngs
+    steps = list(range(spec.steps))
     pdfs = step_paths(spec, steps, FIGURE_DIRS["pdf"], ".pdf")
     pngs = step_paths(spec, steps, FIGURE_DIRS["png"], ".png")
     # One run at a time per name: the PDFs, PNGs and outputs of this run
@@ -159,12 +206,4 @@ def animate(argv: Sequence[str], prog: str = "animate") -> int:
                 stale.unlink(missing_ok=True)
         print(f"{say} png  {len(pngs)} frames at {args.dpi} dpi -> "
               f"{FIGURE_DIRS['png']}/", file=sys.stderr)
-        rendering = Animation(spec, args.dpi, frames=frames, step_pdfs=pages)
-        for out in write_outputs(rendering, outs, timing):
-            print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
-        if args.svg_frames:
-            from .export.svg import write_svg_frames
-            written = write_svg_frames(Path(args.svg_frames), rendering.step_pdfs())
-            print(f"{say} svg  {len(written)} frames -> {args.svg_frames}/",
-                  file=sys.stderr)
-    return 0
+        _write_outputs(spec, pages, frames, outs, timing, args, say)

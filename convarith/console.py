@@ -1,7 +1,9 @@
 """The `convarith` command: animate, figure, describe, list and doctor.
 
 Each subcommand parses its own flags with the same parser as bin/animate and
-bin/produce_figure, so both front doors behave alike.
+bin/produce_figure, so both front doors behave alike; `convarith animate`
+writes only the files asked for, where bin/animate also keeps the frames in
+pdf/ and png/ (as make does).
 """
 
 from __future__ import annotations
@@ -118,15 +120,16 @@ def doctor_command(argv: Sequence[str], prog: str = f"{PROG} doctor") -> int:
 
 
 def _commands() -> dict:
-    from .commands import animate, produce_figure
-    return {"animate": animate, "figure": produce_figure, "describe": describe_command,
+    from .commands import animate_outputs, produce_figure
+    return {"animate": animate_outputs, "figure": produce_figure, "describe": describe_command,
             "list": list_command, "doctor": doctor_command}
 
 
 def subcommand_parsers() -> dict:
     """Each subcommand's parser, as `convarith SUBCOMMAND --help` shows it."""
     from .commands import animate_parser, produce_figure_parser
-    makers = {"animate": animate_parser, "figure": produce_figure_parser,
+    makers = {"animate": lambda prog: animate_parser(prog, frames=False),
+              "figure": produce_figure_parser,
               "describe": describe_parser, "list": list_parser, "doctor": doctor_parser}
     return {name: make(f"{PROG} {name}") for name, make in makers.items()}
 

@@ -28,9 +28,9 @@ COMMON_CODE = ("__init__", "version", "errors", "settings", "files", "cli", "bui
                "model/spec", "model/theme", "model/vocabulary", "render/__init__",
                "render/latex", "render/tools")
 PDF_CODE = COMMON_CODE + ("commands", "render/tikz", "render/marks", "render/texformat")
-NUMERICAL_CODE = ("model/values",)
+NUMERICAL_CODE = ("model/values", "model/rng")
 CHANNEL_CODE = ("scene/__init__", "scene/planes")
-FRAME_CODE = COMMON_CODE + ("__main__", "render/raster", "export/__init__", "export/gif",
+FRAME_CODE = COMMON_CODE + ("stages", "render/raster", "export/__init__", "export/gif",
                             "export/gif_stream")
 
 
@@ -67,7 +67,7 @@ $({var}_PDF) &: $({deps}) | $(SETUP_STAMP) $(BYTECODE_STAMP)
 \t$(Q)$(PRODUCE_FIGURE) {spec.kind} {entry.name} all {flags}
 $({var}_PNG) gif/{entry.name}.gif &: $({var}_PDF) $(FRAME_DEPS) | $(SETUP_STAMP) $(BYTECODE_STAMP)
 \t@echo "  png  {entry.name} -> gif/{entry.name}.gif"
-\t$(Q)$(PYTHON) -m convarith frames --dpi $(DPI) gif/{entry.name}.gif $({var}_PDF)
+\t$(Q)$(PYTHON) -m convarith.stages frames --dpi $(DPI) gif/{entry.name}.gif $({var}_PDF)
 """
 
 

@@ -1,8 +1,7 @@
 """The figures whose generated TeX is kept as golden files in tests/golden/."""
 
-from convarith.cli import catalogue_spec
+from convarith.cli import catalogue_spec, geometry_spec
 from convarith.model.catalogue import entry
-from convarith.cli import geometry_spec
 
 GOLDEN_DIR = __import__("pathlib").Path(__file__).parent / "golden"
 

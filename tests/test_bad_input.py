@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PROGRAMS = {"produce_figure": [str(ROOT / "bin" / "produce_figure")],
             "animate": [str(ROOT / "bin" / "animate")],
-            "convarith": ["-m", "convarith"]}
+            "convarith": ["-m", "convarith"],
+            "convarith.stages": ["-m", "convarith.stages"]}
 NO_PDFLATEX = "/nonexistent/convarith-test/pdflatex"
 #: Variables that change what the programs do; cases set them explicitly.
 CONTROLLED_ENV = ("CONVARITH_MAX_STEPS", "PDFLATEX", "TEXINPUTS")

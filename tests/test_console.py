@@ -117,3 +117,23 @@ def test_doctor_passes_where_everything_is_installed(capsys):
     code, out, _ = run_console(capsys, "doctor")
     assert code == 0, out
     assert out.rstrip().endswith("Everything is in place.")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["animate", "--help"], ["list", "--help"],
+                                  ["--version"], ["draw"], []], ids=" ".join)
+def test_python_m_convarith_is_the_convarith_command(tmp_path, argv):
+    """Byte for byte the same output and exit status as the installed script
+    (which calls convarith.console.main, as convarith_process does)."""
+    import os
+    from test_bad_input import ROOT
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    module = subprocess.run([sys.executable, "-m", "convarith", *argv], cwd=tmp_path,
+                            capture_output=True, env=env)
+    script = subprocess.run([sys.executable, "-c", "import sys; from convarith.console "
+                             "import main; sys.argv[0] = 'convarith'; main()", *argv],
+                            cwd=tmp_path, capture_output=True, env=env)
+    assert (module.returncode, module.stdout, module.stderr) == (
+        script.returncode, script.stdout, script.stderr)
+    if argv == ["--help"]:
+        assert module.stdout.decode().startswith("usage: convarith [-h]")
+        assert module.returncode == 0

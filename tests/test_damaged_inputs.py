@@ -34,7 +34,7 @@ def test_a_two_page_frame_is_named(tmp_path):
     pdf.mkdir()
     good = [one_page_pdf(pdf / f"a_{n:02d}.pdf") for n in range(3)]
     bad = one_page_pdf(pdf / "a_03.pdf", pages=2)
-    result = run_program("convarith", ["frames", "--png-dir", "png", "gif/a.gif",
+    result = run_program("convarith.stages", ["frames", "--png-dir", "png", "gif/a.gif",
                                        *[str(p.relative_to(tmp_path)) for p in good + [bad]]],
                          tmp_path)
     assert result.returncode == 3
@@ -47,7 +47,7 @@ def test_the_gif_stage_refuses_a_path_that_is_not_a_gif(tmp_path):
     readme.write_text("keep me\n")
     from PIL import Image
     Image.new("RGB", (4, 4), "red").save(tmp_path / "f_00.png")
-    result = run_program("convarith", ["gif", "README.md", "f_00.png"], tmp_path)
+    result = run_program("convarith.stages", ["gif", "README.md", "f_00.png"], tmp_path)
     assert result.returncode == 2 and ".gif" in result.stderr
     assert readme.read_text() == "keep me\n"
 

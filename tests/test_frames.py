@@ -181,7 +181,7 @@ def test_peak_memory_does_not_grow_with_the_number_of_frames(tmp_path):
             pdfs.append(f"pdf/big_{n:02d}.pdf")
             shutil.copy(source, work / pdfs[-1])
         peaks[count] = peak_rss_kib(
-            [sys.executable, "-m", "convarith", "frames", "--dpi", "600",
+            [sys.executable, "-m", "convarith.stages", "frames", "--dpi", "600",
              "gif/big.gif", *pdfs], cwd=work)
         with Image.open(work / "gif" / "big.gif") as gif:
             assert gif.n_frames == 1 or gif.n_frames == count   # identical frames merge

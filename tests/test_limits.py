@@ -148,8 +148,8 @@ def test_the_first_and_last_frames_of_the_largest_figures_build(case, tmp_path):
         assert result.returncode == 0, result.stderr
         pdfs.append(f"pdf/{spec.step_name(step)}.pdf")
         assert (tmp_path / pdfs[-1]).exists(), sorted(p.name for p in tmp_path.rglob("*"))
-    peak = peak_rss_kib([sys.executable, "-m", "convarith", "frames", "gif/largest.gif", *pdfs],
-                        cwd=tmp_path)
+    peak = peak_rss_kib([sys.executable, "-m", "convarith.stages", "frames", "gif/largest.gif",
+                         *pdfs], cwd=tmp_path)
     assert peak < PEAK_KIB, f"{case}: {peak} KiB"
     with Image.open(tmp_path / "gif" / "largest.gif") as gif:
         assert gif.n_frames == 2

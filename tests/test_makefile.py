@@ -1,5 +1,6 @@
 """The generated Make rules and the committed Makefile, checked with make -n."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +65,71 @@ def test_makefile_declares_safety_and_phony_targets():
     assert "PDFLATEX ?=" in text and "PYTHON ?=" in text
 
 
+#: Runs a program (a script, or -m MODULE) and writes the package modules it
+#: loaded into the file named first.
+RECORD_MODULES = """
+import atexit, runpy, sys
+out = sys.argv.pop(1)
+ran = [sys.argv[2]] if sys.argv[1] == "-m" else []    # loaded as __main__
+atexit.register(lambda: open(out, "w").write("\\n".join(ran + [
+    m for m in sys.modules if m.partition(".")[0] == "convarith"])))
+sys.argv = sys.argv[1:]
+if sys.argv[0] == "-m":
+    sys.argv = sys.argv[1:]
+    runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+else:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def loaded_files(argv: list[str], cwd: Path) -> set[str]:
+    """The package's files that a recipe's process loads, as paths from the root."""
+    record = cwd / "modules.txt"
+    result = subprocess.run([sys.executable, "-c", RECORD_MODULES, str(record), *argv],
+                            cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    files = set()
+    for module in record.read_text().split():
+        path = Path(*module.split("."))
+        files.add(f"{path}/__init__.py" if (ROOT / path).is_dir() else f"{path}.py")
+    return files
+
+
+def prerequisites(variable: str) -> set[str]:
+    """The package files among a generated variable's words, expanded."""
+    text = makefile_text(CATALOGUE)
+    values = dict(line.split(" := ", 1) for line in text.splitlines() if " := " in line)
+
+    def expand(name):
+        words = []
+        for word in values[name].split():
+            words += expand(word[2:-1]) if word.startswith("$(") else [word]
+        return words
+    return {word for word in expand(variable) if word.startswith("convarith/")}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name, variable", [
+    ("no_padding_no_strides", "ARITHMETIC_DEPS"),
+    ("numerical_no_padding_no_strides", "NUMERICAL_DEPS"),
+    ("pointwise", "ARITHMETIC_CHANNELS_DEPS"),
+    ("numerical_depthwise", "NUMERICAL_CHANNELS_DEPS"),
+])
+def test_each_rule_lists_exactly_the_package_modules_its_recipes_load(tmp_path, name,
+                                                                     variable):
+    """A module a recipe loads but the rule does not list would leave stale
+    files after an edit; one listed but not loaded would rebuild for nothing."""
+    item = next(e for e in CATALOGUE if e.name == name)
+    pdf_stage = loaded_files([str(ROOT / "bin" / "produce_figure"), item.kind, name, "all",
+                              *item.argv], tmp_path)
+    assert pdf_stage == prerequisites(variable) - {"convarith/model/catalogue.py"}
+    pdfs = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "pdf").iterdir())
+    frame_stage = loaded_files(["-m", "convarith.stages", "frames", f"gif/{name}.gif",
+                                *pdfs], tmp_path)
+    assert frame_stage == prerequisites("FRAME_DEPS")
+
+
 @pytest.fixture(scope="module")
 def built():
     """Everything up to date, so a dry run shows only what a change causes."""
@@ -75,7 +141,7 @@ def built():
 @pytest.mark.integration
 def test_second_make_does_nothing(built):
     assert animations_in(dry_run("all_animations")) == set()
-    assert "convarith frames" not in dry_run("all_animations")
+    assert "convarith.stages frames" not in dry_run("all_animations")
 
 
 @pytest.mark.integration
@@ -96,7 +162,7 @@ def test_a_change_rebuilds_exactly_the_animations_that_use_it(built, touched, ex
 def test_gif_code_change_redoes_frames_but_not_pdfs(built):
     plan = dry_run("-W", "convarith/export/gif.py", "all_animations")
     assert animations_in(plan) == set()
-    assert plan.count("convarith frames") == len(CATALOGUE)
+    assert plan.count("convarith.stages frames") == len(CATALOGUE)
 
 
 @pytest.mark.integration

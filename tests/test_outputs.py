@@ -1,16 +1,21 @@
 """The documented command writes every format from real frames: 9 steps of
 1 s each in every animation, one sheet per storyboard, and an SVG storyboard
-that renders like the PNG one."""
+that renders like the PNG one; it writes nothing else, where bin/animate
+also keeps the frames in pdf/ and png/."""
 
 import io
 import os
 import shlex
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from convarith.cli import geometry_spec
 from convarith.console import console
+from test_bad_input import ROOT, base_env
 from test_export import read_durations
 
 COMMAND = ("animate demo -i 5 -k 3 -s 2 -p 1 --out demo.gif --out demo.mp4 --out demo.webm "
@@ -38,6 +43,43 @@ def outputs(tmp_path_factory):
     return workdir
 
 
+@pytest.fixture(scope="module")
+def make_frames(tmp_path_factory):
+    """The demo's frames as make's stages build them: pdf/ and png/."""
+    from convarith.build import build_pdfs, build_pngs
+    workdir = tmp_path_factory.mktemp("frames")
+    spec = geometry_spec("arithmetic", "demo", shlex.split(COMMAND)[2:10])
+    pdfs = build_pdfs(spec, range(spec.steps), workdir / "pdf")
+    build_pngs(pdfs, workdir / "png", 150)
+    return workdir
+
+
+def test_the_command_writes_the_named_files_and_nothing_else(outputs):
+    written = {p.name for p in outputs.iterdir()}
+    named = {word for word in COMMAND.split() if "." in word} | {"svg"}
+    assert written == named
+
+
+def test_only_bin_animate_keeps_the_frames_beside_the_output(tmp_path):
+    """`convarith animate x --out file.gif` in an empty directory leaves
+    file.gif alone; bin/animate leaves the same GIF with its frames."""
+    commands = {"convarith": [sys.executable, "-m", "convarith", "animate"],
+                "animate": [sys.executable, str(ROOT / "bin" / "animate")]}
+    left, gifs = {}, {}
+    for program, command in commands.items():
+        empty = tmp_path / program
+        empty.mkdir()
+        result = subprocess.run([*command, "x", "-i", "4", "-k", "3", "--out", "file.gif"],
+                                cwd=empty, env=base_env(), capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        left[program] = sorted(str(p.relative_to(empty)) for p in empty.rglob("*"))
+        gifs[program] = (empty / "file.gif").read_bytes()
+    assert left["convarith"] == ["file.gif"]
+    assert left["animate"] == ["file.gif", "pdf", *[f"pdf/x_{n:02d}.pdf" for n in range(4)],
+                               "png", *[f"png/x_{n:02d}.png" for n in range(4)]]
+    assert gifs["convarith"] == gifs["animate"]
+
+
 def rms(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.mean((a.astype(float) - b.astype(float)) ** 2)))
 
@@ -49,7 +91,7 @@ def test_animated_images_have_nine_steps_of_one_second(outputs, name):
 
 
 @pytest.mark.parametrize("name, codec", [("demo.mp4", "h264"), ("demo.webm", "vp9")])
-def test_videos_have_nine_steps_of_one_second_in_order(outputs, name, codec):
+def test_videos_have_nine_steps_of_one_second_in_order(outputs, make_frames, name, codec):
     import imageio.v3 as iio
     meta = iio.immeta(outputs / name, plugin="FFMPEG")
     assert meta["codec"] == codec and meta["pix_fmt"].startswith("yuv420p")
@@ -58,7 +100,7 @@ def test_videos_have_nine_steps_of_one_second_in_order(outputs, name, codec):
     assert len(frames) / rate == pytest.approx(STEPS)
     assert frames.shape[1] % 2 == 0 and frames.shape[2] % 2 == 0
     # Each encoded frame shows the step whose PNG frame it is closest to.
-    pngs = [np.asarray(Image.open(outputs / "png" / f"demo_{n:02d}.png").convert("RGB"))
+    pngs = [np.asarray(Image.open(make_frames / "png" / f"demo_{n:02d}.png").convert("RGB"))
             for n in range(STEPS)]
     h, w = min(p.shape[0] for p in pngs), min(p.shape[1] for p in pngs)
     shown = [int(np.argmin([rms(frame[:h, :w], png[:h, :w]) for png in pngs]))
@@ -66,11 +108,11 @@ def test_videos_have_nine_steps_of_one_second_in_order(outputs, name, codec):
     assert shown == [step for step in range(STEPS) for _ in range(int(rate))]
 
 
-def test_the_gif_is_the_one_make_builds(outputs):
+def test_the_gif_is_the_one_make_builds(outputs, make_frames):
     from convarith.build import build_frames
-    pdfs = sorted((outputs / "pdf").glob("demo_*.pdf"))
-    gif = outputs / "again" / "demo.gif"
-    build_frames(pdfs, outputs / "again" / "png", gif, 150, 1000)
+    pdfs = sorted((make_frames / "pdf").glob("demo_*.pdf"))
+    gif = make_frames / "again" / "demo.gif"
+    build_frames(pdfs, make_frames / "again" / "png", gif, 150, 1000)
     assert gif.read_bytes() == (outputs / "demo.gif").read_bytes()
 
 

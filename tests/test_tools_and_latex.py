@@ -93,10 +93,10 @@ def test_pdftoppm_not_on_path(tmp_path):
     pdf = blank_pdf(tmp_path / "frame_00.pdf")
     env = base_env(PATH=str(bin_dir(tmp_path)))
     before = snapshot(tmp_path)
-    result = run_program("convarith", ["png", "--out-dir", str(tmp_path / "png"), str(pdf)],
+    result = run_program("convarith.stages", ["png", "--out-dir", str(tmp_path / "png"), str(pdf)],
                          tmp_path, env)
     assert result.returncode == 3
-    assert_one_paragraph(result, "convarith")
+    assert_one_paragraph(result, "convarith.stages")
     assert "'pdftoppm' was not found on PATH" in result.stderr
     for hint in install_hints(*PROGRAMS["pdftoppm"][1:]):
         assert re.search(hint, result.stderr), hint
@@ -107,10 +107,10 @@ def test_pdfinfo_missing_beside_pdftoppm(tmp_path):
     """pdf2image asks pdfinfo for the page count first; it comes with pdftoppm."""
     pdf = blank_pdf(tmp_path / "frame_00.pdf")
     env = base_env(PATH=str(bin_dir(tmp_path, "pdftoppm")))
-    result = run_program("convarith", ["png", "--out-dir", str(tmp_path / "png"), str(pdf)],
+    result = run_program("convarith.stages", ["png", "--out-dir", str(tmp_path / "png"), str(pdf)],
                          tmp_path, env)
     assert result.returncode == 3
-    assert_one_paragraph(result, "convarith")
+    assert_one_paragraph(result, "convarith.stages")
     assert "'pdfinfo'" in result.stderr and "poppler-utils" in result.stderr
     assert "'pdftoppm'" not in result.stderr, "names the program that is there"
     assert not (tmp_path / "png").exists()
@@ -136,9 +136,9 @@ def test_png_stage_with_missing_and_damaged_pdfs(tmp_path):
     (tmp_path / "damaged.pdf").write_bytes(b"%PDF-1.5\nthis is not a PDF\n")
     for name, phrase in (("missing.pdf", "does not exist"),
                          ("damaged.pdf", "is not a readable PDF")):
-        result = run_program("convarith", ["png", "--out-dir", "png", name], tmp_path)
+        result = run_program("convarith.stages", ["png", "--out-dir", "png", name], tmp_path)
         assert result.returncode == 3, result.stderr
-        assert_one_paragraph(result, "convarith")
+        assert_one_paragraph(result, "convarith.stages")
         assert name in result.stderr and phrase in result.stderr
         assert not (tmp_path / "png").exists()
 
@@ -146,9 +146,9 @@ def test_png_stage_with_missing_and_damaged_pdfs(tmp_path):
 @pytest.mark.parametrize("name", ["missing.png", "damaged.png"])
 def test_gif_stage_with_missing_and_damaged_pngs(tmp_path, name):
     (tmp_path / "damaged.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
-    result = run_program("convarith", ["gif", "gif/out.gif", name], tmp_path)
+    result = run_program("convarith.stages", ["gif", "gif/out.gif", name], tmp_path)
     assert result.returncode != 0
-    assert_one_paragraph(result, "convarith")
+    assert_one_paragraph(result, "convarith.stages")
     assert not (tmp_path / "gif").exists()
     assert name in result.stderr
 
@@ -156,10 +156,10 @@ def test_gif_stage_with_missing_and_damaged_pngs(tmp_path, name):
 def test_gif_into_unwritable_directory(tmp_path):
     from PIL import Image
     Image.new("RGB", (4, 4), "white").save(tmp_path / "f_00.png")
-    result = run_program("convarith", ["gif", "/proc/convarith-test.gif", "f_00.png"],
+    result = run_program("convarith.stages", ["gif", "/proc/convarith-test.gif", "f_00.png"],
                          tmp_path)
     assert result.returncode == 2          # refused before any work
-    assert_one_paragraph(result, "convarith")
+    assert_one_paragraph(result, "convarith.stages")
     assert "'/proc'" in result.stderr
 
 

@@ -14,8 +14,8 @@ from typing import Iterable
 
 import jinja2
 
-from . import marks
 from ..model.spec import FigureSpec
+from . import marks
 
 # In a checkout the templates are the repository's templates/; an installed
 # package carries them as convarith/templates (see pyproject.toml).
