@@ -1,8 +1,10 @@
 """An animation as a Python object: its description, frames, files and notebook display.
 
-Rendering is cached per process, keyed on the figure, the templates' contents
-and the package version, so showing or saving the same figure again reuses
-its PDF and frames.
+It is drawn by one of two renderers: "native" (the scene as SVG, rasterised
+by resvg; no system program) or "tex" (TikZ, pdflatex and poppler: the
+catalogue's and the report's renderer).  TeX rendering is cached per
+process, keyed on the figure, the templates' contents and the package
+version, so showing or saving the same figure again reuses its PDF and frames.
 """
 
 from __future__ import annotations
@@ -13,8 +15,15 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import ParameterError
 from .model.spec import FigureSpec
 from .settings import DEFAULT_DPI, NOTEBOOK_DPI
+
+#: The renderers, and the one an Animation uses unless told: the native one
+#: draws frames that match the TeX ones (tests/test_native_parity.py) several
+#: times faster and without any system program (bench/renderers.py).
+RENDERERS = ("native", "tex")
+DEFAULT_RENDERER = "native"
 
 
 
@@ -51,6 +60,43 @@ def _storyboard_pdf(spec: FigureSpec, fingerprint: str) -> bytes:
     return storyboard_pdf(spec)
 
 
+@lru_cache(maxsize=16)
+def scene_of(spec: FigureSpec):
+    """The figure's scene, every step (the native renderer's input)."""
+    from .model.describe import figure_values
+    from .scene.figure import build_scene
+    return build_scene(spec, figure_values(spec))
+
+
+@lru_cache(maxsize=4)
+def _native_frames(spec: FigureSpec, dpi: int) -> tuple:
+    from .render.native_png import NativeFrames
+    return tuple(NativeFrames(scene_of(spec), dpi))
+
+
+def check_renderer(renderer: str, words: str = "renderer") -> str:
+    if renderer not in RENDERERS:
+        raise ParameterError(f"{words} must be one of {', '.join(map(repr, RENDERERS))}, "
+                             f"not {renderer!r}: 'native' draws without TeX, 'tex' "
+                             "through pdflatex as the catalogue does.")
+    return renderer
+
+
+def available_renderer(renderer: str, say=None) -> str:
+    """`renderer`, or "native" with a one-line notice through `say` when TeX
+    is asked for but pdflatex is not installed."""
+    import shutil
+
+    from .settings import pdflatex_program
+    program = pdflatex_program() or "pdflatex"
+    if renderer == "tex" and shutil.which(program) is None:
+        if say is not None:
+            say(f"{program} is not installed: drawing with the native renderer "
+                "instead of TeX.")
+        return "native"
+    return renderer
+
+
 class Animation:
     """One convolution arithmetic animation, rendered on demand.
 
@@ -60,9 +106,10 @@ class Animation:
     """
 
     def __init__(self, spec: FigureSpec, dpi: int = DEFAULT_DPI, frames=None,
-                 step_pdfs=None):
+                 step_pdfs=None, renderer: str = DEFAULT_RENDERER):
         self.spec = spec
         self.dpi = dpi
+        self.renderer = check_renderer(renderer)
         # What the command line has already built, so it is not built twice.
         self._given_frames = frames
         self._given_pdfs = step_pdfs
@@ -88,14 +135,60 @@ class Animation:
         return {self.spec.step_name(step): pdf for step, pdf in enumerate(pages)}
 
     def frames(self):
-        """Every step as a PIL RGB image, at `dpi`: a list, or the command
-        line's streaming sequence (re-iterable, with len())."""
+        """Every step as a PIL RGB image, at `dpi`: a list, or a streaming
+        sequence (re-iterable, with len())."""
         if self._given_frames is not None:
             return self._given_frames
+        if self.renderer == "native":
+            return list(_native_frames(self.spec, self.dpi))
         return list(_frames(self.spec, self.dpi, render_fingerprint()))
 
+    def scene(self):
+        """What the figure draws, step by step (convarith.scene)."""
+        return scene_of(self.spec)
+
+    def svg_frames(self) -> dict[str, bytes]:
+        """{file stem: SVG} for every step: the native renderer's own SVG, or
+        the TeX pages converted by poppler."""
+        if self.renderer == "native":
+            from .render.native import frame_svg
+            scene = self.scene()
+            return {self.spec.step_name(step.meaning.index):
+                    frame_svg(scene, index, self.dpi).encode()
+                    for index, step in enumerate(scene.steps)}
+        from .export.svg import svg_frames
+        return svg_frames(self.step_pdfs())
+
+    def storyboard_svg(self) -> bytes:
+        """All steps on one sheet, as SVG."""
+        if self.renderer == "native":
+            from .render.native import storyboard_svg
+            from .scene.meaning import grid_columns, step_label
+            labels = [step_label(self.spec, step) for step in range(self.spec.steps)]
+            return storyboard_svg(self.scene(), labels, grid_columns(self.spec),
+                                  self.dpi).encode()
+        from .export.svg import pdf_to_svg
+        return pdf_to_svg(self.storyboard_pdf())
+
+    def storyboard_png(self) -> bytes:
+        """All steps on one sheet, rasterised at `dpi`."""
+        if self.renderer == "native":
+            from .render.native_png import svg_to_png_bytes
+            return svg_to_png_bytes(self.storyboard_svg().decode())
+        from .export.storyboard import storyboard_png
+        return storyboard_png(self.storyboard_pdf(), self.dpi)
+
     def storyboard_pdf(self) -> bytes:
-        """All steps on one vector page."""
+        """All steps on one page: vector from TeX; from the native renderer,
+        its sheet rasterised at `dpi` in a PDF page of the same size."""
+        if self.renderer == "native":
+            import io
+
+            from PIL import Image
+            with Image.open(io.BytesIO(self.storyboard_png())) as sheet:
+                out = io.BytesIO()
+                sheet.convert("RGB").save(out, format="PDF", resolution=float(self.dpi))
+                return out.getvalue()
         return _storyboard_pdf(self.spec, render_fingerprint())
 
     def save(self, path, fps: float = 1.0, hold_last: float = 0.0) -> Path:
@@ -110,7 +203,8 @@ class Animation:
         """The animation inline in Jupyter: a GIF embedded in the page, no file."""
         from .export.timing import Timing
         from .export.animated import gif_bytes
-        small = self if self.dpi == NOTEBOOK_DPI else Animation(self.spec, NOTEBOOK_DPI)
+        small = (self if self.dpi == NOTEBOOK_DPI
+                 else Animation(self.spec, NOTEBOOK_DPI, renderer=self.renderer))
         data = base64.b64encode(gif_bytes(small.frames(), Timing())).decode("ascii")
         h, w = self.spec.output_size
         return (f'<img src="data:image/gif;base64,{data}" alt="{self.spec.name}: '

@@ -97,6 +97,12 @@ def animate_parser(prog: str = "animate", frames: bool = True) -> ArgumentParser
     output.add_argument("--dpi", type=bounded_number(int, *DPI_RANGE), default=DEFAULT_DPI,
                         help=f"raster resolution of the {'PNG ' if frames else ''}frames "
                              f"(default {DEFAULT_DPI})")
+    default = "tex" if frames else "native"
+    output.add_argument("--renderer", choices=("native", "tex"), default=default,
+                        help="native: the figure drawn as SVG and rasterised by resvg, "
+                             "no system program; tex: TikZ through pdflatex and "
+                             f"poppler, as the catalogue (default {default}; tex falls "
+                             "back to native where pdflatex is missing)")
     return parser
 
 
@@ -150,6 +156,12 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
     channels = (f" in {spec.out_channels} channels" if spec.multichannel else "")
     print(f"{say} {spec.name}: {spec.steps} steps, output "
           f"{spec.output_size[0]}x{spec.output_size[1]}{channels}", file=sys.stderr)
+    from .animation import available_renderer
+    args.renderer = available_renderer(args.renderer,
+                                       lambda notice: print(f"{say} {notice}", file=sys.stderr))
+    if args.renderer == "native":
+        _write_native(spec, outs, timing, args, say, frames)
+        return 0
     pages = figure_pages(spec, list(range(spec.steps)))
     if frames:
         _write_with_frames(spec, pages, outs, timing, args, say)
@@ -161,13 +173,37 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
 def _write_outputs(spec: FigureSpec, pages, frames, outs, timing, args, say: str) -> None:
     from .animation import Animation
     from .export.writers import write_outputs
-    rendering = Animation(spec, args.dpi, frames=frames, step_pdfs=pages)
+    rendering = Animation(spec, args.dpi, frames=frames, step_pdfs=pages,
+                          renderer=args.renderer)
     for out in write_outputs(rendering, outs, timing):
         print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
     if args.svg_frames:
         from .export.svg import write_svg_frames
-        written = write_svg_frames(Path(args.svg_frames), rendering.step_pdfs())
-        print(f"{say} svg  {len(written)} frames -> {args.svg_frames}/", file=sys.stderr)
+        written = write_svg_frames(Path(args.svg_frames), rendering.svg_frames())
+        print(f"{say} svg  {len(written)} frames -> {Path(args.svg_frames)}/", file=sys.stderr)
+
+
+def _write_native(spec: FigureSpec, outs, timing, args, say: str, frames: bool) -> None:
+    """The native renderer's outputs; bin/animate also writes png/ (there are
+    no PDF pages to write)."""
+    from .animation import scene_of
+    from .build import memory_guard, stale_frames, step_paths
+    from .files import StagedFiles, output_lock
+    from .render.native_png import NativeFrames
+    from .render.raster import write_pngs
+    images = NativeFrames(scene_of(spec), args.dpi)
+    with memory_guard(spec.name, args.dpi):
+        if frames:
+            pngs = step_paths(spec, range(spec.steps), FIGURE_DIRS["png"], ".png")
+            with output_lock(FIGURE_DIRS["pdf"], spec.name):
+                with StagedFiles() as staged:
+                    write_pngs(images, pngs, staged)
+                    staged.commit()
+                for stale in stale_frames(FIGURE_DIRS["png"], spec.name, ".png", pngs):
+                    stale.unlink(missing_ok=True)
+            print(f"{say} png  {len(pngs)} frames at {args.dpi} dpi -> "
+                  f"{FIGURE_DIRS['png']}/", file=sys.stderr)
+        _write_outputs(spec, None, images, outs, timing, args, say)
 
 
 def _write_outputs_only(spec: FigureSpec, pages, outs, timing, args, say: str) -> None:

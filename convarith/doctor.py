@@ -68,8 +68,41 @@ def ffmpeg_checks() -> list[Check]:
     return checks
 
 
+def native_checks() -> list[Check]:
+    """The native renderer: resvg draws a test frame with the shipped fonts."""
+    from .render.native_png import FONT_DIR
+    fonts = sorted(FONT_DIR.glob("*.otf"))
+    checks = [Check("fonts", bool(fonts), f"{len(fonts)} Latin Modern faces in {FONT_DIR}"
+                    if fonts else f"missing from {FONT_DIR}; reinstall convarith")]
+    try:
+        from .render.native_png import svg_to_image
+        image = svg_to_image('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'
+                             '<rect x="2" y="2" width="4" height="4" fill="#000"/></svg>')
+        drawn = image.getpixel((4, 4)) == (0, 0, 0) and image.getpixel((0, 0)) == (255,) * 3
+        checks.append(Check("resvg", drawn, "draws the native frames" if drawn else
+                            "installed, but drew a test frame wrongly; reinstall it "
+                            "('pip install --force-reinstall resvg-py')"))
+    except Exception as error:  # any failure of the rasteriser is the finding here
+        checks.append(Check("resvg", False, f"cannot draw ({error})"))
+    return checks
+
+
+def renderer_summary(checks: list[Check]) -> list[Check]:
+    """One line per renderer: can it draw here?"""
+    ok = {check.name: check.ok for check in checks}
+    native = ok.get("fonts", False) and ok.get("resvg", False)
+    tex = all(ok.get(name, False) for name in ("pdflatex", "pdftoppm", "pdfinfo")) and all(
+        ok.get(name, True) for name in TEX_FILES)
+    return [Check("renderer native", native, "ready (the default of convarith animate "
+                  "and the API)" if native else "cannot draw: see the lines above"),
+            Check("renderer tex", tex, "ready (the catalogue and the report)" if tex else
+                  "cannot draw: see the lines above; convarith animate and the API fall "
+                  "back to the native renderer")]
+
+
 def all_checks() -> list[Check]:
-    return program_checks() + tex_checks() + ffmpeg_checks()
+    checks = native_checks() + program_checks() + tex_checks() + ffmpeg_checks()
+    return checks + renderer_summary(checks)
 
 
 def report(checks: list[Check]) -> str:

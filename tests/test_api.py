@@ -155,11 +155,11 @@ def test_rendering_twice_reuses_the_frames_and_display_writes_nothing(tmp_path,
     monkeypatch.chdir(tmp_path)
     animation_module._step_pdfs.cache_clear()
     animation_module._frames.cache_clear()
-    first = convarith.conv2d(4, 3).frames()
-    again = convarith.conv2d(4, 3).frames()
+    first = convarith.conv2d(4, 3, renderer="tex").frames()
+    again = convarith.conv2d(4, 3, renderer="tex").frames()
     assert len(first) == 4 and all(a is b for a, b in zip(first, again))
     assert animation_module._step_pdfs.cache_info().misses == 1
-    html = convarith.conv2d(4, 3)._repr_html_()
+    html = convarith.conv2d(4, 3, renderer="tex")._repr_html_()
     match = re.search(r'src="data:image/gif;base64,([^"]+)"', html)
     gif = Image.open(io.BytesIO(base64.b64decode(match.group(1))))
     assert gif.n_frames == 4

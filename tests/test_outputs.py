@@ -1,7 +1,8 @@
-"""The documented command writes every format from real frames: 9 steps of
-1 s each in every animation, one sheet per storyboard, and an SVG storyboard
-that renders like the PNG one; it writes nothing else, where bin/animate
-also keeps the frames in pdf/ and png/."""
+"""The documented command, drawing through TeX, writes every format from real
+frames: 9 steps of 1 s each in every animation, one sheet per storyboard,
+and an SVG storyboard that renders like the PNG one; it writes nothing else,
+where bin/animate also keeps the frames in pdf/ and png/.  (The native
+renderer's outputs: tests/test_native_outputs.py.)"""
 
 import io
 import os
@@ -20,7 +21,7 @@ from test_export import read_durations
 
 COMMAND = ("animate demo -i 5 -k 3 -s 2 -p 1 --out demo.gif --out demo.mp4 --out demo.webm "
            "--out demo.webp --out demo.apng --out board.pdf --out board.png --out board.svg "
-           "--svg-frames svg")
+           "--svg-frames svg --renderer tex")
 STEPS = 9
 #: The SVG and PNG storyboards are compared at 1/8 of the PNG's resolution
 #: (box-filtered), because cairo and poppler anti-alias the thin lines
@@ -49,6 +50,7 @@ def make_frames(tmp_path_factory):
     from convarith.build import build_pdfs, build_pngs
     workdir = tmp_path_factory.mktemp("frames")
     spec = geometry_spec("arithmetic", "demo", shlex.split(COMMAND)[2:10])
+    assert "--out" not in shlex.split(COMMAND)[2:10]
     pdfs = build_pdfs(spec, range(spec.steps), workdir / "pdf")
     build_pngs(pdfs, workdir / "png", 150)
     return workdir
@@ -57,6 +59,7 @@ def make_frames(tmp_path_factory):
 def test_the_command_writes_the_named_files_and_nothing_else(outputs):
     written = {p.name for p in outputs.iterdir()}
     named = {word for word in COMMAND.split() if "." in word} | {"svg"}
+    assert "board.svg" in named and len(named) == 9
     assert written == named
 
 
@@ -69,7 +72,8 @@ def test_only_bin_animate_keeps_the_frames_beside_the_output(tmp_path):
     for program, command in commands.items():
         empty = tmp_path / program
         empty.mkdir()
-        result = subprocess.run([*command, "x", "-i", "4", "-k", "3", "--out", "file.gif"],
+        result = subprocess.run([*command, "x", "-i", "4", "-k", "3", "--out", "file.gif",
+                                 "--renderer", "tex"],
                                 cwd=empty, env=base_env(), capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         left[program] = sorted(str(p.relative_to(empty)) for p in empty.rglob("*"))

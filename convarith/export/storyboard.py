@@ -1,37 +1,22 @@
-"""Storyboards: every step on one sheet. PDF and SVG stay vector; PNG is rasterised.
+"""Storyboards: every step on one sheet, as PDF, SVG or PNG.
 
-The sheet is typeset from the same TikZ pictures as the step PDFs, in one
-pdflatex run; poppler's pdftocairo turns it into SVG.
+The renderer makes the sheet (rendering.storyboard_pdf, _svg, _png).  The
+TeX renderer's is typeset from the same TikZ pictures as the step PDFs, in
+one pdflatex run (storyboard_pdf here), and poppler turns it into SVG or
+PNG; the native renderer lays out its SVG frames.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from ..files import write_bytes_atomic
 from ..model.describe import figure_values
 from ..model.spec import FigureSpec
+from ..scene.meaning import grid_columns, step_label
 from .registry import register
-from .svg import pdf_to_svg
 
-#: Widest grid: wider outputs wrap into a near-square grid instead.
-MAX_COLUMNS = 8
 STORYBOARD_TEMPLATE = "storyboard.tex.j2"
-
-
-def grid_columns(spec: FigureSpec) -> int:
-    """Columns of the sheet: the output's width, so the grid mirrors the output."""
-    width = spec.output_size[1]
-    return width if width <= MAX_COLUMNS else math.ceil(math.sqrt(spec.steps))
-
-
-def step_label(spec: FigureSpec, step: int) -> str:
-    """'step 4: output cell (1, 1)', naming the output channel when there are several."""
-    row, col = spec.step_cell(step)
-    channel = (f"channel {spec.step_channel(step)}, "
-               if spec.out_channels > 1 else "")
-    return f"step {step}: output {channel}cell ({row}, {col})"
 
 
 def storyboard_tex(spec: FigureSpec) -> str:
@@ -72,9 +57,9 @@ def write_storyboard_pdf(path: Path, rendering, timing) -> None:
 
 @register(".svg", "storyboard")
 def write_storyboard_svg(path: Path, rendering, timing) -> None:
-    write_bytes_atomic(path, pdf_to_svg(rendering.storyboard_pdf()))
+    write_bytes_atomic(path, rendering.storyboard_svg())
 
 
 @register(".png", "storyboard")
 def write_storyboard_png(path: Path, rendering, timing) -> None:
-    write_bytes_atomic(path, storyboard_png(rendering.storyboard_pdf(), rendering.dpi))
+    write_bytes_atomic(path, rendering.storyboard_png())

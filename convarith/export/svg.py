@@ -31,9 +31,8 @@ def svg_frames(step_pdfs: dict[str, bytes]) -> dict[str, bytes]:
     return {stem: pdf_to_svg(pdf) for stem, pdf in step_pdfs.items()}
 
 
-def write_svg_frames(directory: Path, step_pdfs: dict[str, bytes]) -> list[Path]:
-    """DIR/NAME_NN.svg for every step, all moved into place together."""
-    files = {Path(directory) / f"{stem}.svg": svg
-             for stem, svg in svg_frames(step_pdfs).items()}
+def write_svg_frames(directory: Path, frames: dict[str, bytes]) -> list[Path]:
+    """DIR/NAME_NN.svg for every step ({file stem: SVG}), all moved into place together."""
+    files = {Path(directory) / f"{stem}.svg": svg for stem, svg in frames.items()}
     write_all_atomic(files)
     return list(files)

@@ -10,7 +10,7 @@ The same code runs in a browser through Pyodide.
 from __future__ import annotations
 
 from typing import Dict, Iterable, List, Optional, Tuple
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from ..scene.measure import PlacedText, frame_size, place_text, step_frame
 from ..scene.types import Bounds, Cells, Grid, Legend, Paint, Plane, Scene, Segment, Stroke, Text
@@ -38,7 +38,7 @@ def _number(value: float) -> str:
 class Canvas:
     """Maps the scene's points (TeX points, y up) to the frame's pixels."""
 
-    def __init__(self, scene: Scene, bounds: Bounds, dpi: float):
+    def __init__(self, scene: Scene, bounds: Bounds, dpi: float, prefix: str = ""):
         self.scale = dpi / 72.27
         self.left = bounds.left - scene.border
         self.top = bounds.top + scene.border
@@ -46,6 +46,7 @@ class Canvas:
         self.colours = dict(scene.colours)
         self.unit = scene.unit
         self.patterns: Dict[tuple, str] = {}
+        self.prefix = prefix
 
     def hatch(self, transform) -> str:
         """The id of the hatch pattern for cells of a plane drawn by
@@ -54,7 +55,7 @@ class Canvas:
         key = tuple(round(v, 6) for v in (transform.a, transform.b, transform.c,
                                                    transform.d))
         if key not in self.patterns:
-            self.patterns[key] = f"hatch{len(self.patterns)}"
+            self.patterns[key] = f"{self.prefix}hatch{len(self.patterns)}"
         return self.patterns[key]
 
     def pattern_defs(self) -> List[str]:
@@ -211,20 +212,31 @@ def _layers(canvas: Canvas, layers: Iterable, sizes, legend=None) -> List[str]:
     return out
 
 
-def frame_svg(scene: Scene, index: int, dpi: float = 150) -> str:
-    """The SVG of the scene's step number `index` (its position in scene.steps)."""
+def frame_body(scene: Scene, index: int, dpi: float = 150,
+               prefix: str = "") -> Tuple[int, int, List[str]]:
+    """The width, height (pixels) and SVG elements of the scene's step number
+    `index`; `prefix` keeps its pattern ids apart from other frames'."""
     step = scene.steps[index]
     frame = step_frame(scene, step.layers)
-    canvas = Canvas(scene, frame.bounds, dpi)
+    canvas = Canvas(scene, frame.bounds, dpi, prefix)
     sizes = dict(scene.text_sizes)
     body = [f'<rect width="{canvas.width}" height="{canvas.height}" fill="#ffffff"/>']
     body += _layers(canvas, scene.static, sizes)
     body += _layers(canvas, step.layers, sizes, frame.legend)
     if canvas.patterns:
         body.insert(1, "<defs>" + "".join(canvas.pattern_defs()) + "</defs>")
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{canvas.width}" '
-            f'height="{canvas.height}" viewBox="0 0 {canvas.width} {canvas.height}">\n'
+    return canvas.width, canvas.height, body
+
+
+def _svg(width, height, body: List[str]) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}">\n'
             + "\n".join(body) + "\n</svg>\n")
+
+
+def frame_svg(scene: Scene, index: int, dpi: float = 150) -> str:
+    """The SVG of the scene's step number `index` (its position in scene.steps)."""
+    return _svg(*frame_body(scene, index, dpi))
 
 
 def frame_pixels(scene: Scene, index: int, dpi: float = 150) -> Tuple[int, int]:
@@ -232,4 +244,36 @@ def frame_pixels(scene: Scene, index: int, dpi: float = 150) -> Tuple[int, int]:
     return frame_size(frame.bounds, scene.border, dpi)
 
 
-__all__ = ["frame_svg", "frame_pixels", "quoteattr"]
+#: Storyboard sheet: room under a frame for its label, between rows, around
+#: the sheet, and the label's size (points, as the TeX sheet's).
+LABEL_GAP, ROW_GAP, SHEET_BORDER, COLUMN_GAP, LABEL_SIZE = 4.0, 12.0, 10.0, 12.0, 9.0
+
+
+def storyboard_svg(scene: Scene, labels, columns: int, dpi: float = 150) -> str:
+    """Every step of the scene on one sheet, `columns` to a row, each with
+    its label under it."""
+    scale = dpi / 72.27
+    frames = [frame_body(scene, index, dpi, prefix=f"s{index}-")
+              for index in range(len(scene.steps))]
+    cell_w = max(w for w, _, _ in frames)
+    frame_h = max(h for _, h, _ in frames)
+    label_h = (LABEL_GAP + LABEL_SIZE * 1.2) * scale
+    cell_h = frame_h + label_h
+    border, column_gap, row_gap = (v * scale for v in (SHEET_BORDER, COLUMN_GAP, ROW_GAP))
+    rows = -(-len(frames) // columns)
+    width = round(2 * border + columns * cell_w + (columns - 1) * column_gap)
+    height = round(2 * border + rows * cell_h + (rows - 1) * row_gap)
+    body = [f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
+    family = roman_family(LABEL_SIZE)
+    for index, ((w, h, parts), label) in enumerate(zip(frames, labels)):
+        row, col = divmod(index, columns)
+        x = border + col * (cell_w + column_gap)
+        y = border + row * (cell_h + row_gap)
+        # A translation only: every length stays in the sheet's pixels.
+        body.append(f'<g transform="translate({_number(x + (cell_w - w) / 2)},'
+                    f'{_number(y + frame_h - h)})">' + "".join(parts) + "</g>")
+        body.append(f'<text x="{_number(x + cell_w / 2)}" '
+                    f'y="{_number(y + frame_h + (LABEL_GAP + LABEL_SIZE * 0.8) * scale)}" '
+                    f'font-size="{_number(LABEL_SIZE * scale)}" font-family="{family}" '
+                    f'text-anchor="middle" fill="#000000">{escape(label)}</text>')
+    return _svg(width, height, body)

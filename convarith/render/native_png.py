@@ -36,3 +36,50 @@ def svg_to_image(svg: str):
     from PIL import Image
     with Image.open(io.BytesIO(svg_to_png_bytes(svg))) as image:
         return image.convert("RGB")
+
+
+#: Bytes of frames kept in memory after a first pass, for the next one.
+KEEP_BYTES = 256 * 2 ** 20
+
+
+class NativeFrames:
+    """Every step of a scene as an RGB image, rasterised when iterated:
+    re-iterable and len()-able like the TeX path's PageFrames, and kept in
+    memory after a whole pass while they fit in KEEP_BYTES."""
+
+    def __init__(self, scene, dpi: float):
+        self.scene = scene
+        self.dpi = dpi
+        self._cache = None
+
+    def __len__(self) -> int:
+        return len(self.scene.steps)
+
+    def __getitem__(self, index: int):
+        if self._cache is not None:
+            return self._cache[index]
+        from .native import frame_svg
+        return svg_to_image(frame_svg(self.scene, index, self.dpi))
+
+    @property
+    def kept(self) -> bool:
+        return self._cache is not None
+
+    def __iter__(self):
+        if self._cache is not None:
+            return iter(self._cache)
+        return self._generate()
+
+    def _generate(self):
+        from .native import frame_svg
+        kept, kept_bytes = [], 0
+        for index in range(len(self)):
+            image = svg_to_image(frame_svg(self.scene, index, self.dpi))
+            if kept is not None:
+                kept_bytes += image.width * image.height * 3
+                kept.append(image)
+                if kept_bytes > KEEP_BYTES:
+                    kept = None
+            yield image
+        if kept is not None:
+            self._cache = kept

@@ -7,6 +7,7 @@ the drawn, padded grid, whose row and column 0 are its first row and column.
 
 from __future__ import annotations
 
+import math
 from typing import List, Tuple
 
 from ..model.spec import FigureSpec
@@ -42,3 +43,21 @@ def step_meaning(spec: FigureSpec, step: int, values=None) -> StepMeaning:
         value = float(values.output[channel][row][col])
     return StepMeaning(index=step, channel=channel, row=row, col=col, reads=tuple(reads),
                        padding=tuple(padding), value=value)
+
+
+#: Widest storyboard grid: wider outputs wrap into a near-square grid instead.
+MAX_COLUMNS = 8
+
+
+def grid_columns(spec: FigureSpec) -> int:
+    """Columns of a storyboard: the output's width, so the grid mirrors the output."""
+    width = spec.output_size[1]
+    return width if width <= MAX_COLUMNS else math.ceil(math.sqrt(spec.steps))
+
+
+def step_label(spec: FigureSpec, step: int) -> str:
+    """'step 4: output cell (1, 1)', naming the output channel when there are several."""
+    row, col = spec.step_cell(step)
+    channel = (f"channel {spec.step_channel(step)}, "
+               if spec.out_channels > 1 else "")
+    return f"step {step}: output {channel}cell ({row}, {col})"
