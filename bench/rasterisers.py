@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = ROOT / "convarith" / "render" / "fonts"
 CANDIDATES = ["resvg_py", "resvg", "native_png", "cairosvg", "skia", "pyvips"]
-DISTRIBUTIONS = {"resvg_py": "resvg-py", "resvg": "resvg", "native_png": "resvg",
+DISTRIBUTIONS = {"resvg_py": "resvg-py", "resvg": "resvg", "native_png": "native_png",
                  "cairosvg": "cairosvg", "skia": "skia-python", "pyvips": "pyvips"}
 
 PX_PER_PT = 150 / 72
@@ -261,6 +261,8 @@ def fontconfig_file(workdir: str) -> str:
 
 def installed_version(name: str) -> str | None:
     from importlib.metadata import PackageNotFoundError, version
+    if name == "native_png":
+        return "(this checkout)"
     try:
         return version(DISTRIBUTIONS[name])
     except PackageNotFoundError:
@@ -282,26 +284,24 @@ def main() -> None:
         Path(args.out, "card.svg").write_text(test_card())
     print(f"{args.frames} frames of {frame_svg(0).count('<text')} texts, "
           f"{frame_svg(0).count('<path')} paths")
-    print(f"{'rasteriser':22s} {'median ms':>9s} {'min ms':>7s} {'import ms':>9s}  size")
+    print(f"{'rasteriser':26s} {'median ms':>9s} {'min ms':>7s} {'import ms':>9s}  size")
     with tempfile.TemporaryDirectory(prefix="rasterisers-") as workdir:
         env = dict(os.environ, FONTCONFIG_FILE=fontconfig_file(workdir))
         for name in CANDIDATES:
             version = installed_version(name)
             label = f"{DISTRIBUTIONS[name]} {version}"
-            if name == "native_png":
-                label = "native_png (resvg)"
             if version is None:
-                print(f"{label:22s} not installed")
+                print(f"{label:26s} not installed")
                 continue
             command = [sys.executable, __file__, "--worker", name, "--frames", str(args.frames)]
             if args.out:
                 command += ["--out", args.out]
             result = subprocess.run(command, env=env, capture_output=True, text=True)
             if result.returncode != 0:
-                print(f"{label:22s} failed: {result.stderr.strip().splitlines()[-1:]}")
+                print(f"{label:26s} failed: {result.stderr.strip().splitlines()[-1:]}")
                 continue
             numbers = json.loads(result.stdout.strip().splitlines()[-1])
-            print(f"{label:22s} {numbers['median_ms']:9.1f} {numbers['min_ms']:7.1f} "
+            print(f"{label:26s} {numbers['median_ms']:9.1f} {numbers['min_ms']:7.1f} "
                   f"{numbers['import_ms']:9.1f}  {numbers['size'][0]}x{numbers['size'][1]}")
 
 
