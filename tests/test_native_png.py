@@ -110,6 +110,7 @@ def test_png_bytes_and_threads():
     '<html xmlns="http://www.w3.org/1999/xhtml"/>',
     '<svg xmlns="http://www.w3.org/2000/svg" width="0" height="5"/>',
 ])
-def test_bad_svg_is_a_tool_error(bad):
+def test_bad_svg_is_a_tool_error(bad, capfd):
     with pytest.raises(ToolError, match="frame"):
         native_png.svg_to_image(bad)
+    assert "panicked" not in capfd.readouterr().err     # no Rust backtrace either
