@@ -1,19 +1,17 @@
 #!/usr/bin/env python3
-"""Writes convarith/render/fonts/metrics.json: what the SVG writer needs to size text.
+"""Writes convarith/render/fonts/metrics.json: the extents of what resvg draws.
 
 For every shipped face (convarith/render/fonts/*.otf, see bench/ship_fonts.py)
 and each character the frames may show (printable ASCII, U+2212 minus,
 U+221E infinity, U+2192 rightwards arrow): the advance width and the height
 and depth of the glyph's outline, in font units; the font's kerning between
 those characters and its ligatures (fi, ffl, ...), which a shaping renderer
-such as resvg applies.  When TeX's metric files for Computer Modern are
-found (kpsewhich), each face also gets TeX's own width, height and depth of
-the same characters (from cmrN, cmsyN for the symbols, cmmi8 for the math
-italic face), so the writer can size boxes exactly as TeX does.  Only the
-standard library reads the result.
+such as resvg applies.  Only the standard library reads the result.  TeX's
+own metrics, which size the text boxes, are convarith/scene/fonts.json.
 
 Usage: python bench/font_metrics.py [--check]   (fontTools needed; --check
-compares a few strings with widths measured by pdflatex)
+sets a few strings with pdflatex and prints TeX's width beside the sum of the
+fonts' advances and beside the width from TeX's metric files)
 """
 
 from __future__ import annotations
@@ -114,8 +112,9 @@ def tfm_path(name: str) -> Path | None:
 
 
 def tex_metrics(size: int, italic: bool, scale: int) -> dict | None:
-    """TeX's [width, height, depth] of each character this face stands in for,
-    in the face's units (1000 to the design size), with TeX's kerns and space."""
+    """TeX's [width, height, depth] of each character this face stands in for
+    (cmrN, cmsyN for the symbols, cmmiN for the italic face), in the face's
+    units, with TeX's kerns, ligatures and space; None without TeX."""
     text_tfm = tfm_path(f"cmmi{size}" if italic else f"cmr{size}")
     symbol_tfm = tfm_path(f"cmsy{size}")
     if text_tfm is None or symbol_tfm is None:
@@ -177,14 +176,12 @@ def face_metrics(path: Path) -> dict:
         "chars": chars,
         "kerning": pair_kerning(font, {**names, **lig_glyphs}),
         "ligatures": ligs,
-        "tex": tex_metrics(size, italic, units),
     }
 
 
-def width(face: dict, text: str, source: str = "font") -> float:
+def width(table: dict, text: str) -> float:
     """Width of `text` in font units, with kerning and ligatures applied the
     way a shaper or TeX would: longest ligature first, then pair kerning."""
-    table = face if source == "font" else face["tex"]
     ligs = table["ligatures"]
     parts, k = [], 0
     while k < len(text):
@@ -200,8 +197,8 @@ def width(face: dict, text: str, source: str = "font") -> float:
     for part in parts:
         if part in ligs:
             total += ligs[part][0]
-        elif part == " " and source == "tex":
-            total += face["tex"]["space"][0]
+        elif part == " " and "space" in table:       # TeX's interword glue
+            total += table["space"][0]
         else:
             total += table["chars"][part][0]
     for left, right in zip(parts, parts[1:]):
@@ -249,7 +246,9 @@ def check(metrics: dict) -> None:
             scale = face["design_size_pt"] / face["units_per_em"]
             font_pt += width(face, text) * scale
             plain_pt += sum(face["chars"][c][0] for c in text) * scale
-            tfm_pt += width(face, text, "tex") * scale if face["tex"] else float("nan")
+            tex = tex_metrics(face["design_size_pt"], face["style"] == "italic",
+                              face["units_per_em"])
+            tfm_pt += width(tex, text) * scale if tex else float("nan")
         print(f"{source:32s} {measured[k]:8.3f} {font_pt:8.3f} {font_pt - measured[k]:+6.3f} "
               f"{plain_pt:9.3f} {tfm_pt:8.3f}")
 
@@ -267,8 +266,8 @@ def main() -> None:
         "about": ("Font units (units_per_em to the design size). chars: character -> "
                   "[advance, height, depth] of the shipped glyph; kerning: left -> right "
                   "-> advance change (left and right: characters or ligatures); "
-                  "ligatures: text -> [advance, height, depth]; tex: the same from TeX's "
-                  "metric files of Computer Modern (null when they were not found). "
+                  "ligatures: text -> [advance, height, depth]. TeX's own metrics, "
+                  "which size the text boxes, are in convarith/scene/fonts.json. "
                   "Made by bench/font_metrics.py."),
         "faces": faces,
     }
