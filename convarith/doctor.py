@@ -81,7 +81,7 @@ def native_checks() -> list[Check]:
         drawn = image.getpixel((4, 4)) == (0, 0, 0) and image.getpixel((0, 0)) == (255,) * 3
         checks.append(Check("resvg", drawn, "draws the native frames" if drawn else
                             "installed, but drew a test frame wrongly; reinstall it "
-                            "('pip install --force-reinstall resvg-py')"))
+                            "('pip install --force-reinstall resvg')"))
     except Exception as error:  # any failure of the rasteriser is the finding here
         checks.append(Check("resvg", False, f"cannot draw ({error})"))
     return checks

@@ -110,7 +110,6 @@ def keep_difference(native, tex, name: str, index: int, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("entry", CATALOGUE, ids=[e.name for e in CATALOGUE])
 def test_native_frames_match_the_tex_frames(entry, tmp_path):
-    pytest.importorskip("resvg")  # a dependency from Python 3.10: present wherever it can be
     spec = catalogue_spec(entry)
     scene = build_scene(spec, figure_values(spec))
     tex_frames = gif_frames(entry.name)
