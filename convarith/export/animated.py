@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import numpy as np
-
 from ..files import write_bytes_atomic
 from .canvas import uniform_frames
 from .registry import register
@@ -31,6 +29,7 @@ def gif_bytes(frames, timing: Timing) -> bytes:
 def imageio_animation_bytes(frames, timing: Timing, extension: str, **options) -> bytes:
     """An animated image encoded by imageio's Pillow plugin, looping forever."""
     import imageio.v3 as iio
+    import numpy as np
     stack = np.stack([np.asarray(frame) for frame in uniform_frames(frames)])
     buffer = io.BytesIO()
     iio.imwrite(buffer, stack, extension=extension, plugin="pillow",
