@@ -2,6 +2,7 @@
 templates inside it and every output under the current directory."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -94,3 +95,25 @@ def test_the_api_works_where_installed(installed):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[5, 5]"
     assert (elsewhere / "up.webp").stat().st_size > 0
+
+
+def test_the_installed_command_draws_without_tex(installed, tmp_path):
+    """With PATH holding the environment's bin alone (no TeX, no poppler, no
+    system ffmpeg), the installed command writes every kind of output."""
+    env_dir, _, _ = installed
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("PDFLATEX", "IMAGEIO_FFMPEG_EXE", "PYTHONPATH")}
+    env["PATH"] = str(env_dir / "bin")
+    result = subprocess.run(["convarith", "animate", "demo", "-i", "5", "-k", "3", "-s", "2",
+                             "-p", "1", "--out", "demo.gif", "--out", "demo.mp4", "--out",
+                             "board.png", "--svg-frames", "svg/"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    from PIL import Image
+    with Image.open(tmp_path / "demo.gif") as gif:
+        assert gif.n_frames == 9
+    assert (tmp_path / "demo.mp4").stat().st_size > 0
+    assert (tmp_path / "board.png").stat().st_size > 0
+    assert len(list((tmp_path / "svg").glob("demo_*.svg"))) == 9
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["board.png", "demo.gif", "demo.mp4",
+                                                          "svg"]
