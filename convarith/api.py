@@ -21,9 +21,22 @@ def _animation(name: str, kind: str, renderer: str = "native", **parameters):
 
     from .animation import Animation, available_renderer, check_renderer
     spec = figure_spec(name, kind, words=KEYWORDS, **parameters)
-    renderer = available_renderer(check_renderer(renderer),
-                                  lambda notice: warnings.warn(notice, stacklevel=3))
+    renderer = available_renderer(check_renderer(renderer), lambda notice: warnings.warn(
+        notice, stacklevel=_callers_level()))
     return Animation(spec, renderer=renderer)
+
+
+def _callers_level() -> int:
+    """The stacklevel of warnings.warn, called from here, that names the
+    first caller outside this package (the user's own line)."""
+    import sys
+    from pathlib import Path
+    package = str(Path(__file__).resolve().parent)
+    frame, level = sys._getframe(1), 1
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(
+            package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _kind(numerical: bool) -> str:

@@ -110,6 +110,13 @@ def report(checks: list[Check]) -> str:
     lines = [f"{'ok' if check.ok else 'MISSING':7s} {check.name:{width}s}  {check.detail}"
              for check in checks]
     missing = [check.name for check in checks if not check.ok]
-    lines.append("Everything is in place." if not missing else
-                 f"Missing: {', '.join(missing)}. Install them as shown above.")
+    native_ready = any(check.name == "renderer native" and check.ok for check in checks)
+    if not missing:
+        lines.append("Everything is in place.")
+    elif native_ready and "renderer tex" in missing:
+        lines.append(f"Missing: {', '.join(missing)}. The native renderer draws every "
+                     "figure and format without them; install them as shown above for "
+                     "--renderer tex, make and the report.")
+    else:
+        lines.append(f"Missing: {', '.join(missing)}. Install them as shown above.")
     return "\n".join(lines)

@@ -119,7 +119,7 @@ def test_the_api_draws_without_tex(tmp_path):
               "with warnings.catch_warnings(record=True) as caught:\n"
               "    warnings.simplefilter('always')\n"
               "    b = convarith.max_pool2d(5, 3, renderer='tex')\n"
-              "print(b.renderer, len(caught))\n"
+              "print(b.renderer, len(caught), caught[0].filename)\n"
               "try:\n"
               "    convarith.conv2d(4, 3, renderer='cairo')\n"
               "except ValueError as error:\n"
@@ -128,7 +128,8 @@ def test_the_api_draws_without_tex(tmp_path):
                             env=without_tex_env(), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "native 8" and lines[1] == "native 1"
+    # one notice, and it names the caller's line, not the package's
+    assert lines[0] == "native 8" and lines[1] == "native 1 <string>"
     assert lines[2].startswith("refused: renderer must be one of 'native', 'tex'")
     with Image.open(tmp_path / "a.gif") as gif:
         assert gif.n_frames == 8
