@@ -122,5 +122,31 @@ def from_module(module, input_size: Size, numerical: bool = False, labels: bool 
     return function(input_size, numerical=numerical, **look, **kwargs)
 
 
-__all__ = ["ParameterError", "avg_pool2d", "conv2d", "conv_transpose2d", "from_module",
-           "max_pool2d"]
+def describe(layer, input_shape, text: bool = False):
+    """What a layer computes, at any size: output shape, padding applied,
+    parameters, multiply-accumulates, the output's memory and the receptive
+    field and jump, as a dict (or readable text with text=True).
+
+    `layer` is a torch.nn layer or nn.Sequential, a layer written as in
+    PyTorch ("Conv2d(3, 64, 7, stride=2, padding=3)"), or a list of those;
+    `input_shape` is (N, C, H, W) or (C, H, W)."""
+    from .model.layers import describe_chain, describe_layer, describe_text
+    if isinstance(layer, (list, tuple)):
+        layers = [item for part in layer for item in _layers_of(part)]
+    else:
+        layers = _layers_of(layer)
+    description = (describe_layer(layers[0], input_shape) if len(layers) == 1
+                   else describe_chain(layers, input_shape))
+    return describe_text(description) if text else description
+
+
+def _layers_of(layer) -> list:
+    from .model.layers import parse_layer
+    if isinstance(layer, str):
+        return [parse_layer(layer)]
+    from .modules import module_layers
+    return module_layers(layer)
+
+
+__all__ = ["ParameterError", "avg_pool2d", "conv2d", "conv_transpose2d", "describe",
+           "from_module", "max_pool2d"]

@@ -13,7 +13,9 @@ import json
 import sys
 from typing import Sequence
 
-from .cli import ArgumentParser, add_geometry_arguments, catalogue_spec, run, spec_from_args
+from .cli import (ArgumentParser, add_geometry_arguments, catalogue_spec, parse_int, run,
+                  spec_from_args)
+from .errors import ParameterError
 from .model.spec import KINDS
 
 PROG = "convarith"
@@ -48,9 +50,19 @@ def describe_parser(prog: str = f"{PROG} describe") -> ArgumentParser:
         prog=prog, description="Print an animation's sizes, steps, matching "
                                "torch.nn.functional call and, for numerical figures, "
                                "its values as JSON. NAME alone describes a catalogue "
-                               "animation.")
-    parser.add_argument("name", help="animation name (a catalogue name, or any name "
-                                     "with geometry flags)")
+                               "animation. With --layer and --input, describe a layer "
+                               "of any size instead: its output, padding, parameters, "
+                               "multiply-accumulates, memory and receptive field.")
+    parser.add_argument("name", nargs="?", help="animation name (a catalogue name, or any "
+                                                "name with geometry flags)")
+    layer = parser.add_argument_group("a layer of any size")
+    layer.add_argument("--layer", metavar="LAYER", action="append",
+                       help="a layer as PyTorch writes it, e.g. 'Conv2d(3, 64, 7, stride=2, "
+                            "padding=3)'; repeat it for layers in sequence")
+    layer.add_argument("--input", metavar="SHAPE",
+                       help="the input's shape, C,H,W or N,C,H,W, e.g. 3,224,224")
+    layer.add_argument("--json", action="store_true",
+                       help="print the layer's description as JSON instead of text")
     parser.add_argument("--type", dest="kind", choices=KINDS, default="arithmetic",
                         help="arithmetic (default) or numerical")
     add_geometry_arguments(parser)
@@ -61,6 +73,11 @@ def describe_command(argv: Sequence[str], prog: str = f"{PROG} describe") -> int
     from .model.catalogue import CATALOGUE
     from .model.describe import describe
     args = describe_parser(prog).parse_args(argv)
+    if args.layer or args.input:
+        return _describe_layers(args)
+    if args.name is None:
+        raise ParameterError("Give an animation's NAME, or --layer and --input to describe "
+                             "a layer; see 'convarith describe --help'.")
     named = {entry.name: entry for entry in CATALOGUE}
     geometry_given = any(getattr(args, attr) is not None for attr in
                          ("kernel_size", "input_size", "transposed_input"))
@@ -70,6 +87,28 @@ def describe_command(argv: Sequence[str], prog: str = f"{PROG} describe") -> int
         spec = spec_from_args(args.kind, args.name, args)
     json.dump(describe(spec), sys.stdout)
     sys.stdout.write("\n")
+    return 0
+
+
+def _describe_layers(args) -> int:
+    from .model.layers import describe_chain, describe_layer, describe_text, parse_layer
+    if not args.layer or not args.input or args.name is not None:
+        raise ParameterError("A layer is described by --layer (repeatable) and --input "
+                             "together, without an animation NAME, e.g. convarith describe "
+                             "--layer 'Conv2d(3, 64, 7, stride=2, padding=3)' --input "
+                             "3,224,224.")
+    shape = [parse_int(part) for part in args.input.split(",")]
+    if None in shape:
+        raise ParameterError(f"--input must be whole numbers separated by commas, such as "
+                             f"3,224,224, not {args.input!r}.")
+    layers = [parse_layer(text) for text in args.layer]
+    description = (describe_layer(layers[0], shape) if len(layers) == 1
+                   else describe_chain(layers, shape))
+    if args.json:
+        json.dump(description, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        print(describe_text(description))
     return 0
 
 

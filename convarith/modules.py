@@ -42,4 +42,37 @@ def module_call(module) -> tuple[str, dict]:
                                   divisor_override=module.divisor_override)
     raise ParameterError(
         f"convarith.from_module draws nn.Conv2d, nn.ConvTranspose2d, nn.MaxPool2d "
-        f"and nn.AvgPool2d layers, not {name}.")
+        f"and nn.AvgPool2d layers (and describes them in an nn.Sequential, with "
+        f"activations and normalisations), not {name}.")
+
+
+#: Layers that keep their input's shape, described as such in a chain.
+ELEMENTWISE = ("ReLU", "ReLU6", "LeakyReLU", "GELU", "SiLU", "Sigmoid", "Tanh", "Hardswish",
+               "Hardsigmoid", "Mish", "ELU", "Identity", "Dropout", "Dropout2d",
+               "BatchNorm2d", "InstanceNorm2d", "GroupNorm")
+
+
+def module_layers(module) -> list:
+    """The layers of `module` (one layer, or an nn.Sequential of them) for
+    the calculator (convarith.model.layers)."""
+    from .model.layers import elementwise_layer, make_layer
+    try:
+        from torch import nn
+    except ImportError:
+        raise ImportError(TORCH_MISSING) from None
+    if isinstance(module, nn.Sequential):
+        return [layer for child in module for layer in module_layers(child)]
+    name = type(module).__name__
+    if name in ELEMENTWISE:
+        parameters = sum(p.numel() for p in module.parameters())
+        size = getattr(module, "num_features", getattr(module, "num_channels", None))
+        return [elementwise_layer(f"{name}({'' if size is None else size})", parameters)]
+    op, kwargs = module_call(module)
+    if op in ("conv2d", "conv_transpose2d"):
+        kwargs["bias"] = module.bias is not None
+        kwargs.pop("padding_mode", None) if op == "conv_transpose2d" else None
+        if op == "conv2d":
+            kwargs["padding"] = module.padding
+    if op == "avg_pool2d" and kwargs.get("divisor_override") is None:
+        kwargs.pop("divisor_override", None)
+    return [make_layer(op, **kwargs)]

@@ -200,7 +200,8 @@ def imported_modules(path: Path) -> set[str]:
 
 
 #: What must run in a browser: the numbers, the scene and the SVG renderer.
-BROWSER_MODULES = ["model/rng.py", "model/values.py", "scene/figure.py", "render/native.py"]
+BROWSER_MODULES = ["model/rng.py", "model/values.py", "model/layers.py", "scene/figure.py",
+                   "render/native.py"]
 
 
 @pytest.mark.parametrize("module", BROWSER_MODULES)

@@ -1,0 +1,443 @@
+"""What a layer computes, at any size: a calculator with no drawing limit.
+
+A `Layer` is a 2-D convolution, transposed convolution or pooling layer as
+PyTorch's nn modules define it.  `describe_layer` gives the output's shape,
+the padding actually applied on each side, the parameters (weights and
+bias), the multiply-accumulates, the output's size in memory and the
+receptive field and jump; `describe_chain` does so for layers in sequence,
+each one's output the next one's input.  `parse_layer` reads a layer
+written as in PyTorch ("Conv2d(3, 64, 7, stride=2, padding=3)").  Standard
+library only: it also runs in a browser.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Optional, Sequence, Tuple, Union
+
+from ..errors import ParameterError
+from .geometry import DirectAxis, TransposedAxis, effective_kernel_size
+
+Pair = Tuple[int, int]
+OPS = ("conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d")
+#: PyTorch's module names, and their parameters in order (positional use).
+MODULES = {
+    "Conv2d": ("conv2d", ("in_channels", "out_channels", "kernel_size", "stride", "padding",
+                          "dilation", "groups", "bias", "padding_mode")),
+    "ConvTranspose2d": ("conv_transpose2d", ("in_channels", "out_channels", "kernel_size",
+                                             "stride", "padding", "output_padding", "groups",
+                                             "bias", "dilation", "padding_mode")),
+    "MaxPool2d": ("max_pool2d", ("kernel_size", "stride", "padding", "dilation",
+                                 "return_indices", "ceil_mode")),
+    "AvgPool2d": ("avg_pool2d", ("kernel_size", "stride", "padding", "ceil_mode",
+                                 "count_include_pad", "divisor_override")),
+}
+#: A layer that keeps the input's shape (an activation, a normalisation).
+ELEMENTWISE = "elementwise"
+#: Bytes of one element of the output (float32, PyTorch's default).
+ELEMENT_BYTES = 4
+
+
+def _pair(name: str, value, minimum: int) -> Pair:
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(values) != 2 or not all(isinstance(v, int) and not isinstance(v, bool)
+                                   for v in values):
+        raise ParameterError(f"{name} must be a whole number or a pair of them, "
+                             f"not {value!r}.")
+    if min(values) < minimum:
+        raise ParameterError(f"{name} must be at least {minimum}, not {value!r}.")
+    return values
+
+
+def _count(name: str, value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ParameterError(f"{name} must be a whole number of at least 1, not {value!r}.")
+    return value
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer, in PyTorch's terms.  Pooling keeps the channel count, so
+    its `in_channels`/`out_channels` come from the input's shape (None here)."""
+
+    op: str
+    kernel_size: Pair
+    stride: Pair = (1, 1)
+    padding: Union[Pair, str] = (0, 0)
+    dilation: Pair = (1, 1)
+    in_channels: Optional[int] = None
+    out_channels: Optional[int] = None
+    groups: int = 1
+    bias: bool = True
+    output_padding: Pair = (0, 0)
+    padding_mode: str = "zeros"
+    ceil_mode: bool = False
+    count_include_pad: bool = True
+    #: An elementwise layer (activation, normalisation): its name and parameters.
+    label: str = ""
+    own_parameters: int = 0
+
+    @property
+    def pooling(self) -> bool:
+        """Whether it keeps the channel count (pooling, or an elementwise layer)."""
+        return self.op in ("max_pool2d", "avg_pool2d", ELEMENTWISE)
+
+    @property
+    def transposed(self) -> bool:
+        return self.op == "conv_transpose2d"
+
+    def channels(self, in_channels: int) -> Tuple[int, int]:
+        """(input, output) channels for an input with `in_channels`."""
+        if self.pooling:
+            return in_channels, in_channels
+        if in_channels != self.in_channels:
+            raise ParameterError(
+                f"{self.name()} expects an input with {self.in_channels} channels, but it "
+                f"has {in_channels}.")
+        return self.in_channels, self.out_channels
+
+    def name(self) -> str:
+        """The layer as one writes it in PyTorch, defaults left out."""
+        if self.op == ELEMENTWISE:
+            return self.label
+        module = {op: name for name, (op, _) in MODULES.items()}[self.op]
+        args = [] if self.pooling else [str(self.in_channels), str(self.out_channels)]
+        args.append(_size_text(self.kernel_size))
+        if self.stride != (self.kernel_size if self.pooling else (1, 1)):
+            args.append(f"stride={_size_text(self.stride)}")
+        if self.padding != (0, 0):
+            args.append(f"padding={self.padding!r}" if isinstance(self.padding, str)
+                        else f"padding={_size_text(self.padding)}")
+        if self.dilation != (1, 1):
+            args.append(f"dilation={_size_text(self.dilation)}")
+        if self.transposed and self.output_padding != (0, 0):
+            args.append(f"output_padding={_size_text(self.output_padding)}")
+        if self.groups != 1:
+            args.append(f"groups={self.groups}")
+        if not self.pooling and not self.bias:
+            args.append("bias=False")
+        if self.padding_mode != "zeros":
+            args.append(f"padding_mode={self.padding_mode!r}")
+        if self.ceil_mode:
+            args.append("ceil_mode=True")
+        if self.op == "avg_pool2d" and not self.count_include_pad:
+            args.append("count_include_pad=False")
+        return f"{module}({', '.join(args)})"
+
+    def applied_padding(self) -> Tuple[Pair, Pair]:
+        """((top, bottom), (left, right)) zeros or mode padding added to the input."""
+        if self.padding == "valid":
+            return (0, 0), (0, 0)
+        if self.padding == "same":
+            pads = []
+            for k, d in zip(self.kernel_size, self.dilation):
+                total = d * (k - 1)
+                pads.append((total // 2, total - total // 2))
+            return pads[0], pads[1]
+        return (self.padding[0],) * 2, (self.padding[1],) * 2
+
+    def axes(self, size: Pair) -> tuple:
+        """The two axes (height, width) for an input of `size`, validated as
+        PyTorch validates the layer."""
+        axes = []
+        for index, name in enumerate(("height", "width")):
+            k, s, d = self.kernel_size[index], self.stride[index], self.dilation[index]
+            if self.transposed:
+                axes.append(TransposedAxis(i=size[index], k=k, s=s, p=self.padding[index], d=d,
+                                           a=self.output_padding[index], axis=name))
+                continue
+            before, after = self.applied_padding()[index]
+            axes.append(DirectAxis(i=size[index], k=k, s=s, p=before, d=d, axis=name,
+                                   p_after=after, padding_mode=self.padding_mode,
+                                   ceil_mode=self.ceil_mode))
+        return tuple(axes)
+
+
+def elementwise_layer(label: str, parameters: int = 0) -> Layer:
+    """A layer that keeps its input's shape (ReLU, BatchNorm2d, ...), with its parameters."""
+    return Layer(op=ELEMENTWISE, kernel_size=(1, 1), label=label, own_parameters=parameters)
+
+
+def _size_text(pair: Pair) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
+
+
+def make_layer(op: str, **options) -> Layer:
+    """A Layer from PyTorch's keyword arguments, checked as PyTorch checks them."""
+    if op not in OPS:
+        raise ParameterError(f"The layer must be one of {', '.join(OPS)}, not {op!r}.")
+    pooling = op in ("max_pool2d", "avg_pool2d")
+    known = set(MODULES[{o: n for n, (o, _) in MODULES.items()}[op]][1])
+    unknown = set(options) - known
+    if unknown:
+        raise ParameterError(f"{op} takes no {', '.join(sorted(unknown))}.")
+    if "kernel_size" not in options:
+        raise ParameterError(f"{op} needs kernel_size.")
+    kernel = _pair("kernel_size", options["kernel_size"], 1)
+    stride = options.get("stride")
+    stride = kernel if pooling and stride is None else _pair("stride", 1 if stride is None
+                                                             else stride, 1)
+    padding = options.get("padding", 0)
+    if isinstance(padding, str) and not pooling and op == "conv2d":
+        if padding not in ("same", "valid"):
+            raise ParameterError(f"padding must be 'same', 'valid', a whole number or a "
+                                 f"pair, not {padding!r}.")
+        if padding == "same" and stride != (1, 1):
+            raise ParameterError("padding='same' is not supported for strided "
+                                 "convolutions (as in PyTorch); give the padding as numbers.")
+    else:
+        padding = _pair("padding", padding, 0)
+    dilation = _pair("dilation", options.get("dilation", 1), 1)
+    layer = Layer(op=op, kernel_size=kernel, stride=stride, padding=padding, dilation=dilation)
+    if pooling:
+        return _pooling(layer, options)
+    in_channels = _count("in_channels", options.get("in_channels"))
+    out_channels = _count("out_channels", options.get("out_channels"))
+    groups = _count("groups", options.get("groups", 1))
+    for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if value % groups:
+            raise ParameterError(f"{name} must be divisible by groups ({name}={value}, "
+                                 f"groups={groups}), as in PyTorch.")
+    padding_mode = options.get("padding_mode", "zeros")
+    if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
+        raise ParameterError(f"padding_mode must be 'zeros', 'reflect', 'replicate' or "
+                             f"'circular', not {padding_mode!r}.")
+    if op == "conv_transpose2d" and padding_mode != "zeros":
+        raise ParameterError("ConvTranspose2d supports only padding_mode='zeros', as in "
+                             "PyTorch.")
+    bias = options.get("bias", True)
+    if not isinstance(bias, bool):
+        raise ParameterError(f"bias must be True or False, not {bias!r}.")
+    output_padding = _pair("output_padding", options.get("output_padding", 0), 0)
+    return replace(layer, in_channels=in_channels, out_channels=out_channels, groups=groups,
+                   bias=bias, padding_mode=padding_mode, output_padding=output_padding)
+
+
+def _pooling(layer: Layer, options: dict) -> Layer:
+    for flag in ("ceil_mode", "count_include_pad", "return_indices"):
+        if not isinstance(options.get(flag, False), bool):
+            raise ParameterError(f"{flag} must be True or False, not {options[flag]!r}.")
+    if options.get("divisor_override") is not None:
+        raise ParameterError("divisor_override is not described: the figures divide by the "
+                             "window (or its cells inside the input).")
+    for k, p, d in zip(layer.kernel_size, layer.padding, layer.dilation):
+        if p > k // 2:
+            raise ParameterError(f"pad should be at most half of the kernel size (as PyTorch "
+                                 f"requires), but padding is {p} with kernel size {k}.")
+    return replace(layer, ceil_mode=options.get("ceil_mode", False),
+                   count_include_pad=options.get("count_include_pad", True))
+
+
+def parse_layer(text: str) -> Layer:
+    """A layer written as in PyTorch: "Conv2d(3, 64, 7, stride=2, padding=3)",
+    "nn.MaxPool2d(3, 2, 1)"; only literal arguments, nothing is evaluated."""
+    try:
+        call = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        call = None
+    name = getattr(getattr(call, "func", None), "attr", None) or getattr(
+        getattr(call, "func", None), "id", None)
+    if not isinstance(call, ast.Call) or name not in MODULES:
+        raise ParameterError(f"{text!r} is not a layer written as in PyTorch, such as "
+                             "Conv2d(3, 64, 7, stride=2, padding=3); the layers are "
+                             f"{', '.join(MODULES)}.")
+    op, names = MODULES[name]
+    try:
+        args = [ast.literal_eval(arg) for arg in call.args]
+        kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+    except ValueError:
+        raise ParameterError(f"The arguments of {text!r} must be plain numbers, pairs, "
+                             "strings or True/False.") from None
+    if len(args) > len(names):
+        raise ParameterError(f"{name} takes at most {len(names)} arguments, "
+                             f"not {len(args)}.")
+    options = dict(zip(names, args))
+    twice = set(options) & set(kwargs)
+    if twice:
+        raise ParameterError(f"{name} got {', '.join(sorted(twice))} twice.")
+    options.update(kwargs)
+    options.pop("return_indices", None)
+    return make_layer(op, **options)
+
+
+def input_shape(shape: Sequence[int]) -> Tuple[int, int, int, int]:
+    """(N, C, H, W) from a shape as torch users write it: (N, C, H, W) or (C, H, W)."""
+    shape = tuple(shape)
+    if len(shape) == 3:
+        shape = (1, *shape)
+    if len(shape) != 4 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1
+                                  for v in shape):
+        raise ParameterError(f"The input's shape must be (N, C, H, W) or (C, H, W) of whole "
+                             f"numbers of at least 1, not {tuple(shape)!r}.")
+    return shape
+
+
+def _dependence(layer: Layer, axis: int, size: int, first: int, last: int,
+                clip: bool = True) -> Tuple[int, int]:
+    """Input positions (lowest, highest) that outputs first..last of one axis read."""
+    k, s, d = layer.kernel_size[axis], layer.stride[axis], layer.dilation[axis]
+    if layer.transposed:
+        p = layer.padding[axis]
+        lows, highs = [], []
+        for o in (first, last):
+            js = [(o + p - m * d) // s for m in range(k) if (o + p - m * d) % s == 0]
+            js = [j for j in js if not clip or 0 <= j < size] or [None]
+            lows.append(min((j for j in js if j is not None), default=None))
+            highs.append(max((j for j in js if j is not None), default=None))
+        low = next((v for v in lows if v is not None), 0)
+        high = next((v for v in reversed(highs) if v is not None), low)
+        return low, high
+    before = layer.applied_padding()[axis][0]
+    low, high = first * s - before, last * s - before + (k - 1) * d
+    return (max(low, 0), min(high, size - 1)) if clip else (low, high)
+
+
+def receptive_field(layers: Sequence[Layer]) -> Tuple[Tuple[int, int], Tuple[str, str]]:
+    """Receptive field (input cells, per axis) of one output cell of the last
+    layer, away from the borders, and the jump between neighbouring outputs
+    in input cells (a fraction where transposed layers upsample)."""
+    fields, jumps = [], []
+    for axis in range(2):
+        jump = Fraction(1)
+        for layer in layers:
+            stride = layer.stride[axis]
+            jump = jump / stride if layer.transposed else jump * stride
+        period = math.prod(layer.stride[axis] for layer in layers if layer.transposed)
+        widest = 0
+        for start in range(period):        # a transposed layer's taps depend on the phase
+            low, high = start, start
+            for layer in reversed(layers):
+                low, high = _dependence(layer, axis, 0, low, high, clip=False)
+            widest = max(widest, high - low + 1)
+        fields.append(widest)
+        jumps.append(str(jump))
+    return (fields[0], fields[1]), (jumps[0], jumps[1])
+
+
+def describe_layer(layer: Layer, shape: Sequence[int]) -> dict:
+    """What `layer` computes on an input of `shape` ((N, C, H, W) or (C, H, W))."""
+    n, c, h, w = input_shape(shape)
+    c_in, c_out = layer.channels(c)
+    axes = layer.axes((h, w))
+    out_h, out_w = axes[0].o, axes[1].o
+    (top, bottom), (left, right) = (((ax.p, ax.p) for ax in axes) if layer.transposed
+                                    else layer.applied_padding())
+    kh, kw = layer.kernel_size
+    if layer.op == ELEMENTWISE:
+        weight_shape, weights, biases = None, layer.own_parameters, 0
+        macs, reads = 0, n * c * h * w
+    elif layer.pooling:
+        weight_shape, weights, biases = None, 0, 0
+        macs = 0
+        reads = n * c_out * out_h * out_w * kh * kw
+    else:
+        per_group_in, per_group_out = c_in // layer.groups, c_out // layer.groups
+        weight_shape = ([c_in, per_group_out, kh, kw] if layer.transposed
+                        else [c_out, per_group_in, kh, kw])
+        weights = math.prod(weight_shape)
+        biases = c_out if layer.bias else 0
+        # each input cell scatters into the output (transposed), or each output
+        # cell gathers from its window (direct): kh*kw*(channels per group) each
+        macs = (n * c_in * h * w * per_group_out * kh * kw if layer.transposed
+                else n * c_out * out_h * out_w * per_group_in * kh * kw)
+        reads = macs
+    field, jump = receptive_field([layer])
+    description = {
+        "layer": layer.name(),
+        "input_shape": [n, c_in, h, w],
+        "output_shape": [n, c_out, out_h, out_w],
+        "padding": {"top": top, "bottom": bottom, "left": left, "right": right},
+        "parameters": {"weight": weights, "bias": biases, "total": weights + biases},
+        "multiply_accumulates": macs,
+        "window_reads": reads,
+        "output_bytes": n * c_out * out_h * out_w * ELEMENT_BYTES,
+        "receptive_field": list(field),
+        "jump": list(jump),
+    }
+    if weight_shape is not None:
+        description["weight_shape"] = weight_shape
+    return description
+
+
+def describe_chain(layers: Sequence[Layer], shape: Sequence[int]) -> dict:
+    """Each layer of a sequence on the output of the one before, and the
+    whole chain's receptive field and jump."""
+    if not layers:
+        raise ParameterError("A chain needs at least one layer.")
+    rows, current = [], input_shape(shape)
+    for layer in layers:
+        row = describe_layer(layer, current)
+        rows.append(row)
+        current = tuple(row["output_shape"])
+    field, jump = receptive_field(layers)
+    return {
+        "layers": rows,
+        "input_shape": rows[0]["input_shape"],
+        "output_shape": rows[-1]["output_shape"],
+        "parameters": sum(row["parameters"]["total"] for row in rows),
+        "multiply_accumulates": sum(row["multiply_accumulates"] for row in rows),
+        "receptive_field": list(field),
+        "jump": list(jump),
+    }
+
+
+def _shape(shape) -> str:
+    return "\u00d7".join(str(v) for v in shape)
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("G", 10 ** 9), ("M", 10 ** 6), ("k", 10 ** 3)):
+        if count >= scale:
+            return f"{count / scale:.2f} {unit}".replace(".00 ", " ")
+    return str(count)
+
+
+def _bytes(count: int) -> str:
+    for unit, scale in (("GiB", 2 ** 30), ("MiB", 2 ** 20), ("KiB", 2 ** 10)):
+        if count >= scale:
+            return f"{count / scale:.2f} {unit}"
+    return f"{count} B"
+
+
+def describe_text(description: dict) -> str:
+    """A description (describe_layer's or describe_chain's) as readable lines."""
+    if "layers" in description:
+        width = max(len(row["layer"]) for row in description["layers"])
+        header = f"{'layer':{width}s} {'output':>16s} {'parameters':>12s} {'MACs':>14s}"
+        lines = [header, "-" * len(header),
+                 f"{'input':{width}s} {_shape(description['input_shape']):>16s}"]
+        for row in description["layers"]:
+            lines.append(f"{row['layer']:{width}s} {_shape(row['output_shape']):>16s} "
+                         f"{row['parameters']['total']:>12,} {row['multiply_accumulates']:>14,}")
+        lines.append(f"{'total':{width}s} {'':>16s} {description['parameters']:>12,} "
+                     f"{description['multiply_accumulates']:>14,}")
+        lines.append(f"receptive field {description['receptive_field'][0]}x"
+                     f"{description['receptive_field'][1]} input cells, jump "
+                     f"{description['jump'][0]} x {description['jump'][1]}")
+        return "\n".join(lines)
+    d = description
+    pad = d["padding"]
+    params = d["parameters"]
+    lines = [d["layer"],
+             f"  input   {_shape(d['input_shape'])}",
+             f"  output  {_shape(d['output_shape'])} ({_bytes(d['output_bytes'])} as float32)",
+             f"  padding top {pad['top']}, bottom {pad['bottom']}, left {pad['left']}, "
+             f"right {pad['right']}"]
+    if "weight_shape" in d:
+        lines.append(f"  weights {_shape(d['weight_shape'])} = {params['weight']:,}, bias "
+                     f"{params['bias']:,}, total {params['total']:,} parameters")
+        lines.append(f"  {d['multiply_accumulates']:,} multiply-accumulates "
+                     f"({_size(d['multiply_accumulates'])})")
+    else:
+        lines.append(f"  no parameters; {d['window_reads']:,} window reads "
+                     f"({_size(d['window_reads'])})")
+    lines.append(f"  receptive field {d['receptive_field'][0]}x{d['receptive_field'][1]}, "
+                 f"jump {d['jump'][0]} x {d['jump'][1]}")
+    return "\n".join(lines)
+
+
+def effective_kernel(layer: Layer) -> Pair:
+    return tuple(effective_kernel_size(k, d) for k, d in zip(layer.kernel_size, layer.dilation))
