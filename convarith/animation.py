@@ -38,40 +38,40 @@ def render_fingerprint() -> str:
 
 
 @lru_cache(maxsize=16)
-def _step_pdfs(spec: FigureSpec, fingerprint: str) -> tuple[bytes, ...]:
+def _step_pdfs(spec: FigureSpec, fingerprint: str, steps: tuple) -> tuple[bytes, ...]:
     from .build import figure_pages
-    return tuple(figure_pages(spec, list(range(spec.steps))))
+    return tuple(figure_pages(spec, list(steps)))
 
 
 @lru_cache(maxsize=4)
-def _frames(spec: FigureSpec, dpi: int, fingerprint: str) -> tuple:
+def _frames(spec: FigureSpec, dpi: int, fingerprint: str, steps: tuple) -> tuple:
     from .render.raster import render_pages
     with tempfile.TemporaryDirectory(prefix="convarith-frames-") as workdir:
         paths = []
-        for step, pdf in enumerate(_step_pdfs(spec, fingerprint)):
+        for step, pdf in zip(steps, _step_pdfs(spec, fingerprint, steps)):
             paths.append(Path(workdir, f"{spec.step_name(step)}.pdf"))
             paths[-1].write_bytes(pdf)
         return tuple(render_pages(paths, dpi))
 
 
 @lru_cache(maxsize=16)
-def _storyboard_pdf(spec: FigureSpec, fingerprint: str) -> bytes:
+def _storyboard_pdf(spec: FigureSpec, fingerprint: str, steps: tuple) -> bytes:
     from .export.storyboard import storyboard_pdf
-    return storyboard_pdf(spec)
+    return storyboard_pdf(spec, steps)
 
 
 @lru_cache(maxsize=16)
-def scene_of(spec: FigureSpec):
-    """The figure's scene, every step (the native renderer's input)."""
+def scene_of(spec: FigureSpec, steps: tuple):
+    """The figure's scene with `steps` (the native renderer's input)."""
     from .model.describe import figure_values
     from .scene.figure import build_scene
-    return build_scene(spec, figure_values(spec))
+    return build_scene(spec, figure_values(spec), steps)
 
 
 @lru_cache(maxsize=4)
-def _native_frames(spec: FigureSpec, dpi: int) -> tuple:
+def _native_frames(spec: FigureSpec, dpi: int, steps: tuple) -> tuple:
     from .render.native_png import NativeFrames
-    return tuple(NativeFrames(scene_of(spec), dpi))
+    return tuple(NativeFrames(scene_of(spec, steps), dpi))
 
 
 def check_renderer(renderer: str, words: str = "renderer") -> str:
@@ -106,10 +106,13 @@ class Animation:
     """
 
     def __init__(self, spec: FigureSpec, dpi: int = DEFAULT_DPI, frames=None,
-                 step_pdfs=None, renderer: str = DEFAULT_RENDERER):
+                 step_pdfs=None, renderer: str = DEFAULT_RENDERER, steps=None):
+        from .model.steps import story_steps
         self.spec = spec
         self.dpi = dpi
         self.renderer = check_renderer(renderer)
+        #: The steps shown: by default every step, or a large layer's story.
+        self.steps = tuple(story_steps(spec) if steps is None else steps)
         # What the command line has already built, so it is not built twice.
         self._given_frames = frames
         self._given_pdfs = step_pdfs
@@ -131,8 +134,8 @@ class Animation:
 
     def step_pdfs(self) -> dict[str, bytes]:
         """{file stem: one-page PDF} for every step."""
-        pages = self._given_pdfs or _step_pdfs(self.spec, render_fingerprint())
-        return {self.spec.step_name(step): pdf for step, pdf in enumerate(pages)}
+        pages = self._given_pdfs or _step_pdfs(self.spec, render_fingerprint(), self.steps)
+        return {self.spec.step_name(step): pdf for step, pdf in zip(self.steps, pages)}
 
     def frames(self):
         """Every step as a PIL RGB image, at `dpi`: a list, or a streaming
@@ -140,12 +143,12 @@ class Animation:
         if self._given_frames is not None:
             return self._given_frames
         if self.renderer == "native":
-            return list(_native_frames(self.spec, self.dpi))
-        return list(_frames(self.spec, self.dpi, render_fingerprint()))
+            return list(_native_frames(self.spec, self.dpi, self.steps))
+        return list(_frames(self.spec, self.dpi, render_fingerprint(), self.steps))
 
     def scene(self):
         """What the figure draws, step by step (convarith.scene)."""
-        return scene_of(self.spec)
+        return scene_of(self.spec, self.steps)
 
     def svg_frames(self) -> dict[str, bytes]:
         """{file stem: SVG} for every step: the native renderer's own SVG, or
@@ -164,7 +167,7 @@ class Animation:
         if self.renderer == "native":
             from .render.native import storyboard_svg
             from .scene.meaning import grid_columns, step_label
-            labels = [step_label(self.spec, step) for step in range(self.spec.steps)]
+            labels = [step_label(self.spec, step) for step in self.steps]
             return storyboard_svg(self.scene(), labels, grid_columns(self.spec),
                                   self.dpi).encode()
         from .export.svg import pdf_to_svg
@@ -189,7 +192,7 @@ class Animation:
                 out = io.BytesIO()
                 sheet.convert("RGB").save(out, format="PDF", resolution=float(self.dpi))
                 return out.getvalue()
-        return _storyboard_pdf(self.spec, render_fingerprint())
+        return _storyboard_pdf(self.spec, render_fingerprint(), self.steps)
 
     def save(self, path, fps: float = 1.0, hold_last: float = 0.0) -> Path:
         """Write `path` in the format its suffix chooses (.gif, .mp4, .webm,
@@ -204,7 +207,8 @@ class Animation:
         from .export.timing import Timing
         from .export.animated import gif_bytes
         small = (self if self.dpi == NOTEBOOK_DPI
-                 else Animation(self.spec, NOTEBOOK_DPI, renderer=self.renderer))
+                 else Animation(self.spec, NOTEBOOK_DPI, renderer=self.renderer,
+                                steps=self.steps))
         data = base64.b64encode(gif_bytes(small.frames(), Timing())).decode("ascii")
         h, w = self.spec.output_size
         return (f'<img src="data:image/gif;base64,{data}" alt="{self.spec.name}: '

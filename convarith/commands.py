@@ -17,6 +17,7 @@ from .errors import ParameterError
 from .files import check_output_path
 from .model.describe import describe
 from .model.spec import KINDS, FigureSpec
+from .model.steps import STORY_ABOVE
 from .settings import DEFAULT_DPI, DPI_RANGE
 
 FIGURE_DIRS = {"pdf": Path("pdf"), "png": Path("png"), "gif": Path("gif")}
@@ -97,6 +98,12 @@ def animate_parser(prog: str = "animate", frames: bool = True) -> ArgumentParser
     output.add_argument("--dpi", type=bounded_number(int, *DPI_RANGE), default=DEFAULT_DPI,
                         help=f"raster resolution of the {'PNG ' if frames else ''}frames "
                              f"(default {DEFAULT_DPI})")
+    output.add_argument("--steps", metavar="STEPS",
+                        help="the steps to show: 'all', numbers and ranges ('0-8,17'), "
+                             "'row:R' or 'channel:C' (default: every step"
+                             + ("" if frames else f", or for more than {STORY_ABOVE} the "
+                                "story of the layer: its first cells, one beyond the "
+                                "middle, the last, and the last channel's") + ")")
     default = "tex" if frames else "native"
     output.add_argument("--renderer", choices=("native", "tex"), default=default,
                         help="native: the figure drawn as SVG and rasterised by resvg, "
@@ -152,17 +159,24 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
     # After the parameters, so a bad parameter is what gets reported.
     outs = output_paths(args, frames)
     from .build import figure_pages
+    from .model.steps import parse_steps, story_steps
+    if args.steps is not None:
+        args.chosen_steps = parse_steps(args.steps, spec)
+    else:
+        args.chosen_steps = list(range(spec.steps)) if frames else story_steps(spec)
     say = f"{prog}:"
     channels = (f" in {spec.out_channels} channels" if spec.multichannel else "")
+    shown = ("" if len(args.chosen_steps) == spec.steps
+             else f", showing {len(args.chosen_steps)} of them")
     print(f"{say} {spec.name}: {spec.steps} steps, output "
-          f"{spec.output_size[0]}x{spec.output_size[1]}{channels}", file=sys.stderr)
+          f"{spec.output_size[0]}x{spec.output_size[1]}{channels}{shown}", file=sys.stderr)
     from .animation import available_renderer
     args.renderer = available_renderer(args.renderer,
                                        lambda notice: print(f"{say} {notice}", file=sys.stderr))
     if args.renderer == "native":
         _write_native(spec, outs, timing, args, say, frames)
         return 0
-    pages = figure_pages(spec, list(range(spec.steps)))
+    pages = figure_pages(spec, args.chosen_steps)
     if frames:
         _write_with_frames(spec, pages, outs, timing, args, say)
     else:
@@ -174,7 +188,7 @@ def _write_outputs(spec: FigureSpec, pages, frames, outs, timing, args, say: str
     from .animation import Animation
     from .export.writers import write_outputs
     rendering = Animation(spec, args.dpi, frames=frames, step_pdfs=pages,
-                          renderer=args.renderer)
+                          renderer=args.renderer, steps=args.chosen_steps)
     for out in write_outputs(rendering, outs, timing):
         print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
     if args.svg_frames:
@@ -191,10 +205,10 @@ def _write_native(spec: FigureSpec, outs, timing, args, say: str, frames: bool) 
     from .files import StagedFiles, output_lock
     from .render.native_png import NativeFrames
     from .render.raster import write_pngs
-    images = NativeFrames(scene_of(spec), args.dpi)
+    images = NativeFrames(scene_of(spec, tuple(args.chosen_steps)), args.dpi)
     with memory_guard(spec.name, args.dpi):
         if frames:
-            pngs = step_paths(spec, range(spec.steps), FIGURE_DIRS["png"], ".png")
+            pngs = step_paths(spec, args.chosen_steps, FIGURE_DIRS["png"], ".png")
             with output_lock(FIGURE_DIRS["pdf"], spec.name):
                 with StagedFiles() as staged:
                     write_pngs(images, pngs, staged)
@@ -211,7 +225,7 @@ def _write_outputs_only(spec: FigureSpec, pages, outs, timing, args, say: str) -
     from .files import private_workdir
     from .render.raster import PageFrames
     with private_workdir("animate") as workdir, memory_guard(spec.name, args.dpi):
-        pdfs = step_paths(spec, range(spec.steps), workdir, ".pdf")
+        pdfs = step_paths(spec, args.chosen_steps, workdir, ".pdf")
         for pdf, page in zip(pdfs, pages):
             pdf.write_bytes(page)
         _write_outputs(spec, pages, PageFrames(pdfs, args.dpi), outs, timing, args, say)
@@ -221,7 +235,7 @@ def _write_with_frames(spec: FigureSpec, pages, outs, timing, args, say: str) ->
     from .build import memory_guard, stale_frames, step_paths
     from .files import StagedFiles, output_lock, write_all_atomic
     from .render.raster import PageFrames, write_pngs
-    steps = list(range(spec.steps))
+    steps = args.chosen_steps
     pdfs = step_paths(spec, steps, FIGURE_DIRS["pdf"], ".pdf")
     pngs = step_paths(spec, steps, FIGURE_DIRS["png"], ".png")
     # One run at a time per name: the PDFs, PNGs and outputs of this run

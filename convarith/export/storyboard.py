@@ -19,14 +19,14 @@ from .registry import register
 STORYBOARD_TEMPLATE = "storyboard.tex.j2"
 
 
-def storyboard_tex(spec: FigureSpec) -> str:
+def storyboard_tex(spec: FigureSpec, steps=None) -> str:
     """TeX source of the storyboard sheet (pure)."""
     from ..render.marks import uses_patterns
     from ..render.tikz import environment, render_boxes, render_step
     values = figure_values(spec)
     columns = grid_columns(spec)
     cells = []
-    for step in range(spec.steps):
+    for step in (range(spec.steps) if steps is None else steps):
         cells.append({"picture": render_step(spec, step, values),
                       "label": step_label(spec, step)})
     rows = [cells[start:start + columns] for start in range(0, len(cells), columns)]
@@ -35,9 +35,9 @@ def storyboard_tex(spec: FigureSpec) -> str:
         patterns=uses_patterns(spec))
 
 
-def storyboard_pdf(spec: FigureSpec) -> bytes:
+def storyboard_pdf(spec: FigureSpec, steps=None) -> bytes:
     from ..render.latex import compile_tex
-    return compile_tex(storyboard_tex(spec), label=f"{spec.name} (storyboard)")
+    return compile_tex(storyboard_tex(spec, steps), label=f"{spec.name} (storyboard)")
 
 
 def storyboard_png(pdf: bytes, dpi: int) -> bytes:
