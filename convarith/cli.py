@@ -20,7 +20,7 @@ from .model.geometry import PADDING_MODES
 from .model.parameters import NAMED_PADDINGS, figure_spec
 from .model.spec import MAX_CHANNELS, MODES, FigureSpec
 from .model.vocabulary import Vocabulary
-from .settings import debug, single_blas_thread
+from .settings import DEFAULT_MAX_STEPS, MAX_STEPS_ENV, debug, single_blas_thread
 
 #: How messages name the parameters: by the flags that set them.
 FLAGS = Vocabulary("flag", {
@@ -158,8 +158,8 @@ def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
                            "one of input, output, footprint, lines, e.g. "
                            "'solarized,input=#ff8800'")
     look.add_argument("--max-steps", default=None, metavar="N",
-                      help="refuse figures with more steps than N (default 1024, "
-                           "or $CONVARITH_MAX_STEPS)")
+                      help=f"refuse figures with more steps than N (default "
+                           f"{DEFAULT_MAX_STEPS}, or ${MAX_STEPS_ENV})")
 
 
 def parse_padding(text: str):
