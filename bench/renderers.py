@@ -53,6 +53,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    # Bytecode as an installed package has it, so neither run compiles.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "convarith")],
+                   check=True)
     times = {renderer: [] for renderer in RENDERERS}
     with tempfile.TemporaryDirectory() as cache:
         for renderer in RENDERERS:              # warm the TeX format cache once
