@@ -36,18 +36,14 @@ def step_label(spec: FigureSpec, step: int) -> str:
 
 def storyboard_tex(spec: FigureSpec) -> str:
     """TeX source of the storyboard sheet (pure)."""
-    from ..render.marks import uses_patterns
-    from ..render.tikz import environment, render_boxes, render_step
-    values = figure_values(spec)
+    from ..render.tikz import environment, render_pictures
     columns = grid_columns(spec)
-    cells = []
-    for step in range(spec.steps):
-        cells.append({"picture": render_step(spec, step, values),
-                      "label": step_label(spec, step)})
+    document = render_pictures(spec, range(spec.steps), figure_values(spec))
+    cells = [{"picture": picture, "label": step_label(spec, step)}
+             for step, picture in enumerate(document.pop("pictures"))]
     rows = [cells[start:start + columns] for start in range(0, len(cells), columns)]
     return environment().get_template(STORYBOARD_TEMPLATE).render(
-        boxes=render_boxes(spec, values), rows=rows, columns=columns,
-        patterns=uses_patterns(spec))
+        document, rows=rows, columns=columns)
 
 
 def storyboard_pdf(spec: FigureSpec) -> bytes:
