@@ -21,7 +21,7 @@ import jinja2
 from ..model.spec import FigureSpec
 from ..scene.figure import build_scene
 from ..scene.types import Scene
-from .tikz_context import document_settings, step_context, tex_number
+from .tikz_context import SceneReader, document_settings, tex_number
 
 # In a checkout the templates are the repository's templates/; an installed
 # package carries them as convarith/templates (see pyproject.toml).
@@ -106,7 +106,8 @@ def render_scene(spec: FigureSpec, scene: Scene) -> tuple[dict[str, str], list[s
     each of its steps' pictures (no document around them).  The shared
     parts are the same on every step; they are read off the first."""
     template = environment().get_template(template_name(spec))
-    contexts = [step_context(scene, step) for step in scene.steps]
+    reader = SceneReader(scene)
+    contexts = [reader.step_context(step) for step in scene.steps]
     pictures = [template.render(context, part="step") for context in contexts]
     return _boxes(template, contexts[0]), pictures
 

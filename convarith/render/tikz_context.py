@@ -78,13 +78,19 @@ def tex_text(spans) -> str:
 
 
 class _Planes:
-    """Layers' planes by name, in the order they are drawn."""
+    """Layers' planes by name, in the order they are drawn, with their items
+    by (name, kind, role); name None: of any plane."""
 
-    def __init__(self, layers):
+    def __init__(self, layers, reader: "SceneReader"):
         self.named: Dict[str, List[Plane]] = {}
+        self.index: Dict[tuple, list] = {}
         for layer in layers:
-            if isinstance(layer, Plane):
-                self.named.setdefault(layer.name, []).append(layer)
+            if not isinstance(layer, Plane):
+                continue
+            self.named.setdefault(layer.name, []).append(layer)
+            for (kind, role), items in reader.items_of(layer).items():
+                self.index.setdefault((layer.name, kind, role), []).extend(items)
+                self.index.setdefault((None, kind, role), []).extend(items)
 
     def names(self, prefix: str) -> List[str]:
         """Names of the channel planes "PREFIXn", by channel."""
@@ -93,13 +99,10 @@ class _Planes:
         return sorted(found, key=lambda name: int(name[len(prefix):]))
 
     def items(self, name: Optional[str], kind, role: str) -> list:
-        planes = (self.named.get(name, []) if name is not None
-                  else [p for group in self.named.values() for p in group])
-        return [item for plane in planes for item in plane.items
-                if isinstance(item, kind) and item.role == role]
+        return self.index.get((name, kind, role), [])
 
     def item(self, name: Optional[str], kind, role: str):
-        found = self.items(name, kind, role)
+        found = self.index.get((name, kind, role))
         return found[0] if found else None
 
     def placement(self, name: str):
@@ -114,11 +117,11 @@ def _first_rect(cells: Optional[Cells]):
     return None if cells is None else cells.rects[0]
 
 
-def _label(scene: Scene, text: Optional[Text], base: Optional[str] = None) -> Optional[dict]:
+def _label(scene: Scene, text: Optional[Text]) -> Optional[dict]:
     """A text for a template: its point in its plane, its anchor and its TeX."""
     if text is None:
         return None
-    return {"at": text.at, "anchor": text.anchor, "tex": _tex(scene, text, base)}
+    return {"at": text.at, "anchor": text.anchor, "tex": _tex(scene, text, None)}
 
 
 def _tex(scene: Scene, text: Text, base: Optional[str]) -> str:
@@ -170,53 +173,6 @@ def _lines(layers) -> tuple[list, dict]:
     return groups, ends
 
 
-def _in_plane(scene: Scene, static: _Planes, planes: _Planes, name: str, ends: dict) -> dict:
-    fade = planes.item(name, Cells, "fade")
-    block = planes.item(name, Grid, "block")
-    texts = static.items(name, Text, "value") + planes.items(name, Text, "value")
-    return {
-        "name": name, "channel": int(name[2:]), "shift": static.placement(name).shift,
-        "inputs": _inputs(static.named[name][0]),
-        "numbers": _values(scene, texts, "value"),
-        "label": _label(scene, planes.item(name, Text, "label")
-                        or static.item(name, Text, "label")),
-        "active": fade is None, "fade": _first_rect(fade),
-        "read": _rects(planes.item(name, Cells, "footprint")),
-        "overhang": marks(planes.item(name, Cells, "overhang")),
-        "block": None if block is None else block.rect,
-        "weights": _values(scene, planes.items(name, Text, "weight"), "small"),
-        "corners": ends.get(name),
-    }
-
-
-def _out_plane(scene: Scene, planes: _Planes, name: str, ends: dict) -> dict:
-    placement = planes.placement(name)
-    fade = planes.item(name, Cells, "fade")
-    return {
-        "name": name, "channel": int(name[3:]), "shift": placement.shift,
-        "lift": placement.lift, "nudge": f"{placement.nudge:g}",
-        "outputs": _first_rect(planes.item(name, Cells, "outputs")),
-        "grid": planes.item(name, Grid, "outputs").rect,
-        "current": _first_rect(planes.item(name, Cells, "current")),
-        "active": fade is None, "fade": _first_rect(fade),
-        "numbers": _values(scene, planes.items(name, Text, "value"), "small"),
-        "label": _label(scene, planes.item(name, Text, "label")),
-        "corners": ends.get(name),
-    }
-
-
-def _slice(scene: Scene, planes: _Planes, name: str) -> dict:
-    """A filter's weights for one input channel, with their partial sum."""
-    return {
-        "shift": planes.placement(name).shift,
-        "cells": _first_rect(planes.item(name, Cells, "weights")),
-        "grid": planes.item(name, Grid, "weights").rect,
-        "weights": _values(scene, planes.items(name, Text, "weight"), "small"),
-        "partial": _label(scene, planes.item(name, Text, "partial")),
-        "label": _label(scene, planes.item(name, Text, "label")),
-    }
-
-
 def projection_options(scene: Scene) -> Optional[str]:
     """The scene's oblique view as TikZ options (TikZ applies the last
     option first: xslant, then yslant), or None for a flat figure."""
@@ -227,26 +183,109 @@ def projection_options(scene: Scene) -> Optional[str]:
     return None
 
 
-def step_context(scene: Scene, step: Step) -> dict:
-    """Everything a template needs to draw one step of the scene."""
-    static, planes = _Planes(scene.static), _Planes(step.layers)
-    lines, ends = _lines(step.layers)
-    key = next((layer for layer in step.layers if isinstance(layer, Legend)), None)
-    return {
-        "colours": {role: ",".join(str(v) for v in scene.colour(role))
-                    for role in COLOUR_ROLES},
-        "projection": projection_options(scene),
-        "scale": figure_scale(scene),
-        "in_planes": [_in_plane(scene, static, planes, name, ends)
-                      for name in static.names("in")],
-        "out_planes": [_out_plane(scene, planes, name, ends) for name in planes.names("out")],
-        "slices": [_slice(scene, planes, name) for name in planes.names("w")],
-        "sum": _label(scene, planes.item(None, Text, "sum")),
-        "lines": lines,
-        "extent": _first_rect(planes.item(None, Cells, "extent")),
-        "margin": _first_rect(planes.item(None, Cells, "margin")),
-        "channel": step.meaning.channel,
-        "labels": bool(planes.items(None, Text, "label") or static.items(None, Text, "label")),
-        "legend_entries": ([(draw_style(swatch.cells), swatch.label) for swatch in key.entries]
-                           if key is not None else []),
-    }
+class SceneReader:
+    """Reads a scene's steps for the templates.  What several steps share
+    (the static planes, a numerical figure's planes of values: the same
+    objects on every step) is read once."""
+
+    def __init__(self, scene: Scene):
+        self.scene = scene
+        self._items: Dict[int, dict] = {}
+        self._numbers: Dict[tuple, list] = {}
+        self.static = _Planes(scene.static, self)
+        self.figure = {
+            "colours": {role: ",".join(str(v) for v in scene.colour(role))
+                        for role in COLOUR_ROLES},
+            "projection": projection_options(scene),
+            "scale": figure_scale(scene),
+        }
+        self.inputs = {name: _inputs(self.static.named[name][0])
+                       for name in self.static.names("in")}
+
+    def items_of(self, plane: Plane) -> dict:
+        """The plane's items by (kind, role)."""
+        found = self._items.get(id(plane))
+        if found is None:
+            found = {}
+            for item in plane.items:
+                found.setdefault((type(item), item.role), []).append(item)
+            self._items[id(plane)] = found
+        return found
+
+    def numbers(self, planes: List[Plane], role: str, base: str) -> list:
+        """The texts of a role in the planes, as (x, y, TeX) for a template
+        that sets them in the size `base`."""
+        found = []
+        for plane in planes:
+            key = (id(plane), role, base)
+            if key not in self._numbers:
+                texts = self.items_of(plane).get((Text, role), [])
+                self._numbers[key] = _values(self.scene, texts, base)
+            found += self._numbers[key]
+        return found
+
+    def _in_plane(self, planes: _Planes, name: str, ends: dict) -> dict:
+        static, scene = self.static, self.scene
+        fade = planes.item(name, Cells, "fade")
+        block = planes.item(name, Grid, "block")
+        layers = static.named[name] + planes.named.get(name, [])
+        return {
+            "name": name, "channel": int(name[2:]), "shift": static.placement(name).shift,
+            "inputs": self.inputs[name],
+            "numbers": self.numbers(layers, "value", "value"),
+            "label": _label(scene, planes.item(name, Text, "label")
+                            or static.item(name, Text, "label")),
+            "active": fade is None, "fade": _first_rect(fade),
+            "read": _rects(planes.item(name, Cells, "footprint")),
+            "overhang": marks(planes.item(name, Cells, "overhang")),
+            "block": None if block is None else block.rect,
+            "weights": self.numbers(planes.named.get(name, []), "weight", "small"),
+            "corners": ends.get(name),
+        }
+
+    def _out_plane(self, planes: _Planes, name: str, ends: dict) -> dict:
+        placement = planes.placement(name)
+        fade = planes.item(name, Cells, "fade")
+        return {
+            "name": name, "channel": int(name[3:]), "shift": placement.shift,
+            "lift": placement.lift, "nudge": f"{placement.nudge:g}",
+            "outputs": _first_rect(planes.item(name, Cells, "outputs")),
+            "grid": planes.item(name, Grid, "outputs").rect,
+            "current": _first_rect(planes.item(name, Cells, "current")),
+            "active": fade is None, "fade": _first_rect(fade),
+            "numbers": self.numbers(planes.named[name], "value", "small"),
+            "label": _label(self.scene, planes.item(name, Text, "label")),
+            "corners": ends.get(name),
+        }
+
+    def _slice(self, planes: _Planes, name: str) -> dict:
+        """A filter's weights for one input channel, with their partial sum."""
+        return {
+            "shift": planes.placement(name).shift,
+            "cells": _first_rect(planes.item(name, Cells, "weights")),
+            "grid": planes.item(name, Grid, "weights").rect,
+            "weights": self.numbers(planes.named[name], "weight", "small"),
+            "partial": _label(self.scene, planes.item(name, Text, "partial")),
+            "label": _label(self.scene, planes.item(name, Text, "label")),
+        }
+
+    def step_context(self, step: Step) -> dict:
+        """Everything a template needs to draw one step of the scene."""
+        planes = _Planes(step.layers, self)
+        lines, ends = _lines(step.layers)
+        key = next((layer for layer in step.layers if isinstance(layer, Legend)), None)
+        return {
+            **self.figure,
+            "in_planes": [self._in_plane(planes, name, ends) for name in self.static.names("in")],
+            "out_planes": [self._out_plane(planes, name, ends) for name in planes.names("out")],
+            "slices": [self._slice(planes, name) for name in planes.names("w")],
+            "sum": _label(self.scene, planes.item(None, Text, "sum")),
+            "lines": lines,
+            "extent": _first_rect(planes.item(None, Cells, "extent")),
+            "margin": _first_rect(planes.item(None, Cells, "margin")),
+            "channel": step.meaning.channel,
+            "labels": bool(planes.items(None, Text, "label")
+                           or self.static.items(None, Text, "label")),
+            "legend_entries": ([(draw_style(swatch.cells), swatch.label)
+                                for swatch in key.entries] if key is not None else []),
+        }
