@@ -27,9 +27,14 @@ COMMON_CODE = ("__init__", "version", "errors", "settings", "files", "cli", "bui
                "model/__init__", "model/describe", "model/geometry", "model/parameters",
                "model/spec", "model/theme", "model/vocabulary", "render/__init__",
                "render/latex", "render/tools")
-PDF_CODE = COMMON_CODE + ("commands", "render/tikz", "render/marks", "render/texformat")
+# The TeX stage draws the scene: single-channel figures' builders and their
+# parts; channel figures load their own builder besides.
+SCENE_CODE = ("scene/__init__", "scene/types", "scene/figure", "scene/build", "scene/cells",
+              "scene/legend", "scene/meaning", "scene/text")
+PDF_CODE = COMMON_CODE + SCENE_CODE + ("commands", "render/tikz", "render/tikz_context",
+                                       "render/marks", "render/texformat")
 NUMERICAL_CODE = ("model/values", "model/rng")
-CHANNEL_CODE = ("scene/__init__", "scene/planes")
+CHANNEL_CODE = ("scene/channels", "scene/planes")
 FRAME_CODE = COMMON_CODE + ("stages", "render/raster", "export/__init__", "export/gif",
                             "export/gif_stream")
 
@@ -76,7 +81,7 @@ def makefile_text(entries: Sequence[Entry]) -> str:
     common = f"""
 ANIMATIONS := {" ".join(e.name for e in entries)}
 FIGURE_CODE := {module_paths(PDF_CODE)} bin/produce_figure convarith/model/catalogue.py
-SHARED_TEMPLATES := templates/document.tex.j2 templates/colours.tex.j2 templates/legend.tex.j2 templates/marks.tex.j2 templates/macros.tex.j2 templates/preamble.tex.j2 templates/drawing.tex.j2 templates/boxes.tex.j2
+SHARED_TEMPLATES := templates/document.tex.j2 templates/colours.tex.j2 templates/legend.tex.j2 templates/marks.tex.j2 templates/inputs.tex.j2 templates/macros.tex.j2 templates/preamble.tex.j2 templates/drawing.tex.j2 templates/boxes.tex.j2
 ARITHMETIC_DEPS := $(SHARED_TEMPLATES) templates/arithmetic.tex.j2 $(FIGURE_CODE)
 NUMERICAL_DEPS := $(SHARED_TEMPLATES) templates/numerical.tex.j2 $(FIGURE_CODE) {module_paths(NUMERICAL_CODE)}
 ARITHMETIC_CHANNELS_DEPS := $(SHARED_TEMPLATES) templates/arithmetic_channels.tex.j2 $(FIGURE_CODE) {module_paths(CHANNEL_CODE)}

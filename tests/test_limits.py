@@ -16,7 +16,7 @@ from convarith.build import figure_tex
 from convarith.cli import geometry_spec
 from convarith.errors import ParameterError, ToolError
 from convarith.model.spec import MAX_EXTENT, MAX_NUMERICAL_EXTENT, WORK_LIMITS
-from convarith.render.tikz import rectangles, runs
+from convarith.scene.cells import rectangles, runs
 from test_bad_input import run_program
 from test_frames import peak_rss_kib
 

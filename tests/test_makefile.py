@@ -9,7 +9,7 @@ import pytest
 
 from convarith.cli import catalogue_spec
 from convarith.model.catalogue import CATALOGUE
-from convarith.makefile import makefile_text
+from convarith.makefile import CHANNEL_CODE, NUMERICAL_CODE, PDF_CODE, makefile_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMERICAL = {e.name for e in CATALOGUE
@@ -152,10 +152,52 @@ def test_second_make_does_nothing(built):
     ("templates/arithmetic_channels.tex.j2", ARITHMETIC_CHANNELS),
     ("templates/numerical_channels.tex.j2", NUMERICAL_CHANNELS),
     ("convarith/scene/planes.py", ARITHMETIC_CHANNELS | NUMERICAL_CHANNELS),
+    ("convarith/scene/channels.py", ARITHMETIC_CHANNELS | NUMERICAL_CHANNELS),
+    ("convarith/scene/build.py", NUMERICAL | ARITHMETIC | NUMERICAL_CHANNELS | ARITHMETIC_CHANNELS),
     ("convarith/render/tikz.py", NUMERICAL | ARITHMETIC | NUMERICAL_CHANNELS | ARITHMETIC_CHANNELS),
+    ("templates/inputs.tex.j2", NUMERICAL | ARITHMETIC | NUMERICAL_CHANNELS | ARITHMETIC_CHANNELS),
 ])
 def test_a_change_rebuilds_exactly_the_animations_that_use_it(built, touched, expected):
     assert animations_in(dry_run("-W", touched, "all_animations")) == expected
+
+
+#: Runs bin/produce_figure's command on step 0 of each animation named, in one
+#: process, and prints the package modules it has loaded.
+STAGE_MODULES = """
+import sys
+from convarith.cli import run
+from convarith.commands import produce_figure
+from convarith.model.catalogue import entry
+for name in sys.argv[2:]:
+    item = entry(name)
+    argv = [item.kind, name, "0", "--pdf-dir", sys.argv[1], *item.argv]
+    assert run(produce_figure, argv, prog="produce_figure") == 0, name
+print(" ".join(sorted(m for m in sys.modules if m.split(".")[0] == "convarith")))
+"""
+
+
+def module_path(module: str) -> str:
+    """convarith.render.tikz -> render/tikz; a package is its __init__."""
+    parts = module.split(".")[1:]
+    return "/".join(parts) if (ROOT / "convarith" / "/".join(parts)).with_suffix(".py").exists() \
+        else "/".join(parts + ["__init__"])
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("names,listed", [
+    (ARITHMETIC, PDF_CODE),
+    (NUMERICAL, PDF_CODE + NUMERICAL_CODE),
+    (ARITHMETIC_CHANNELS, PDF_CODE + CHANNEL_CODE),
+    (NUMERICAL_CHANNELS, PDF_CODE + NUMERICAL_CODE + CHANNEL_CODE),
+], ids=["arithmetic", "numerical", "arithmetic-channels", "numerical-channels"])
+def test_pdf_rules_list_the_modules_their_stage_loads(tmp_path, names, listed):
+    """Each kind's PDF rule depends on exactly the package modules that
+    making its animations loads, so that editing one rebuilds them."""
+    result = subprocess.run([sys.executable, "-c", STAGE_MODULES, str(tmp_path), *sorted(names)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    loaded = {module_path(m) for m in result.stdout.split()}
+    assert loaded == set(listed) | {"model/catalogue"}
 
 
 @pytest.mark.integration

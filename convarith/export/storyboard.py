@@ -21,18 +21,15 @@ STORYBOARD_TEMPLATE = "storyboard.tex.j2"
 
 def storyboard_tex(spec: FigureSpec, steps=None) -> str:
     """TeX source of the storyboard sheet (pure)."""
-    from ..render.marks import uses_patterns
-    from ..render.tikz import environment, render_boxes, render_step
-    values = figure_values(spec)
+    from ..render.tikz import environment, render_pictures
     columns = grid_columns(spec)
-    cells = []
-    for step in (range(spec.steps) if steps is None else steps):
-        cells.append({"picture": render_step(spec, step, values),
-                      "label": step_label(spec, step)})
+    shown = list(range(spec.steps) if steps is None else steps)
+    document = render_pictures(spec, shown, figure_values(spec))
+    cells = [{"picture": picture, "label": step_label(spec, step)}
+             for step, picture in zip(shown, document.pop("pictures"))]
     rows = [cells[start:start + columns] for start in range(0, len(cells), columns)]
     return environment().get_template(STORYBOARD_TEMPLATE).render(
-        boxes=render_boxes(spec, values), rows=rows, columns=columns,
-        patterns=uses_patterns(spec))
+        document, rows=rows, columns=columns)
 
 
 def storyboard_pdf(spec: FigureSpec, steps=None) -> bytes:

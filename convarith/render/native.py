@@ -17,7 +17,6 @@ from ..scene.types import Bounds, Cells, Grid, Legend, Paint, Plane, Scene, Segm
 #: TikZ's "dashed": 3 pt on, 3 pt off; the hatch's line spacing and width
 #: (PGF's north east lines), in points of the plane it hatches.
 DASH, HATCH_STEP, HATCH_WIDTH = 3.0, 3.0, 0.4
-CM = 72.27 / 2.54
 #: The shipped Latin Modern faces (render/fonts), one family per optical
 #: size in points, and the one italic (math letters at 8 pt).
 ROMAN_SIZES = (5, 6, 7, 8, 9)

@@ -46,9 +46,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 def preamble_tex() -> str:
-    """The class and packages that every figure document loads."""
+    """The class and packages that every figure document loads, with the
+    scenes' border around each page."""
+    from ..scene.build import BORDER
     from .tikz import environment
-    return environment().get_template(PREAMBLE_TEMPLATE).render()
+    return environment().get_template(PREAMBLE_TEMPLATE).render(border=f"{BORDER:g}")
 
 
 def _stamp(path: str) -> list | None:

@@ -14,12 +14,11 @@ from ..model.spec import FigureSpec
 from . import cells as C
 from .legend import legend
 from .meaning import step_meaning
-from .types import (Affine, Cells, Grid, Paint, Plane, Projection,
-                    Scene, Segment, Span, Step, Stroke, Text, shift)
+from .types import (CM, CORNERS, FLAT, Affine, Cells, Corner, Grid, Paint, Placement, Plane,
+                    Projection, Rect, Scene, Segment, Span, Step, Stroke, Text)
 
 #: The figures' oblique view and scale: one cell is 0.5 cm (TeX points).
 OBLIQUE = Projection(xslant=-0.7, yslant=0.5)
-CM = 72.27 / 2.54
 UNIT = 0.5 * CM
 #: White margin around every frame, in points (the standalone class's border).
 BORDER = 10.0
@@ -50,23 +49,26 @@ ANCHOR_NUDGE = {"north": (0.0, -OUTER_SEP), "south": (0.0, OUTER_SEP),
                 "west": (OUTER_SEP, 0.0), "south west": (OUTER_SEP, OUTER_SEP)}
 
 
-def node(at, text, size: str, anchor: str, pad_x=None, pad_y=None, **options) -> Text:
+def node(at, text, size: str, anchor: str, pad_x=None, pad_y=None, role: str = "label",
+         **options) -> Text:
     """A TikZ node's text (a string, or spans): by default with a node's room
     around it (pad_x, pad_y in points), placed by its outer sep."""
     spans = (Span(text),) if isinstance(text, str) else tuple(text)
     default = node_pad(size)
     return Text(at=at, spans=spans, size=size, anchor=anchor,
                 pad=(default if pad_x is None else pad_x, default if pad_y is None else pad_y),
-                nudge=ANCHOR_NUDGE[anchor], **options)
+                nudge=ANCHOR_NUDGE[anchor], role=role, **options)
 
 
 def value_text(at, value: str, size: str) -> Text:
     """A number at a cell's centre ("-" is set as a minus sign, -inf as −∞)."""
     if value == "-inf":
-        return Text(at=at, spans=(Span("\u2212\u221e", "math"),), size=size)
-    if value.startswith("-"):
-        return Text(at=at, spans=(Span("\u2212", "math"), Span(value[1:])), size=size)
-    return Text(at=at, spans=(Span(value),), size=size)
+        spans = (Span("\u2212\u221e", "math"),)
+    elif value.startswith("-"):
+        spans = (Span("\u2212", "math"), Span(value[1:]))
+    else:
+        spans = (Span(value),)
+    return Text(at=at, spans=spans, size=size, role="value")
 
 
 def scene_colours(spec: FigureSpec) -> tuple:
@@ -85,15 +87,15 @@ def input_plane_items(spec: FigureSpec, inputs: C.InputCells, legend_shown: bool
     if spec.padding_mode != "zeros":
         items.append(Cells(tuple(C.padding_cells(spec)), fill=Paint("input", tint=0.35),
                            bounds=False, role="mode-padding"))
-    items.append(Grid((0, 0, inputs.width, inputs.height), DASHED))
+    items.append(Grid((0, 0, inputs.width, inputs.height), DASHED, role="padded"))
     items.append(Cells(tuple(inputs.units), fill=Paint("input"), stroke=LINES,
                        bounds=False, role="units"))
-    items += [Grid(rect, LINES) for rect in inputs.unit_grids]
+    items += [Grid(rect, LINES, role="units") for rect in inputs.unit_grids]
     cropped = C.cropped_cells(spec)
     if cropped:
         items.append(Cells(tuple(cropped), fill=Paint("white", opacity=0.55), hatch=True,
                            bounds=False, role="cropped"))
-    return [item if not isinstance(item, Grid) else item for item in items]
+    return items
 
 
 def output_decimals(spec: FigureSpec) -> int:
@@ -140,27 +142,47 @@ def output_value_items(spec: FigureSpec, output) -> list:
             for x, y in [C.cell(r, c, out_h)]]
 
 
+def output_map(out_w: int, out_h: int) -> list:
+    """An output map with no current cell."""
+    return [Cells(((0, 0, out_w, out_h),), fill=Paint("output"), role="outputs"),
+            Grid((0, 0, out_w, out_h), LINES, role="outputs")]
+
+
 def output_plane_items(out_w: int, out_h: int, current, *, shade_first: bool) -> list:
     """The output map with its current cell shaded and outlined."""
     cx, cy = current
-    items = [Cells(((0, 0, out_w, out_h),), fill=Paint("output"), role="outputs"),
-             Grid((0, 0, out_w, out_h), LINES)]
+    items = output_map(out_w, out_h)
     shade = Cells(((cx, cy, 1, 1),), fill=SHADE, role="current")
     items.insert(1 if shade_first else 2, shade)
-    items.append(Cells(((cx, cy, 1, 1),), stroke=LINES))
+    items.append(Cells(((cx, cy, 1, 1),), stroke=LINES, role="outline"))
     return items
 
 
 def corners(transform: Affine, rect) -> list:
-    """The corners (top left, top right, bottom left, bottom right) of a
-    rectangle of a plane, in the figure."""
+    """The corners (in the order of CORNERS) of a rectangle of a plane, in the figure."""
     x, y, w, h = rect
     return [transform(x, y + h), transform(x + w, y + h), transform(x, y),
             transform(x + w, y)]
 
 
-def joining_lines(block_corners, cell_corners) -> list:
-    return [Segment(a, b) for a, b in zip(block_corners, cell_corners)]
+def joining_lines(start: Plane, block: Rect, end: Plane, cell: Rect) -> list:
+    """A line from each corner of `block` of plane `start` to the same corner
+    of `cell` of plane `end`."""
+    return [Segment(a, b, joins=(Corner(start.name, block, corner),
+                                 Corner(end.name, cell, corner)))
+            for a, b, corner in zip(corners(start.transform, block),
+                                    corners(end.transform, cell), CORNERS)]
+
+
+def footprint_items(read, overhang, block) -> list:
+    """The kernel's window on the input: the cells it reads shaded, those a
+    ceil_mode window reaches past the edge hatched, and its block's grid."""
+    items = [Cells(tuple(read), fill=SHADE, role="footprint")]
+    if overhang:
+        items.append(Cells(tuple(overhang), fill=Paint("footprint", opacity=0.15),
+                           hatch=True, role="overhang"))
+    items.append(Grid(block, LINES, role="block"))
+    return items
 
 
 def _scene(spec: FigureSpec, static, steps) -> Scene:
@@ -174,29 +196,27 @@ def arithmetic_scene(spec: FigureSpec, steps: Sequence[int]) -> Scene:
     height, width = rows.extent, cols.extent
     out_h, out_w = spec.output_size
     inputs = C.InputCells(spec)
-    projection = OBLIQUE.affine
-    lift = height + 1
-    out_transform = projection.then(shift(-NUDGE / CM, lift))
+    oblique = Placement(projection=OBLIQUE)
+    out_placement = Placement(projection=OBLIQUE, lift=height + 1, nudge=-NUDGE)
     legend_shown = spec.labels and spec.transposed
-    static = [Plane(projection, tuple(input_plane_items(spec, inputs, legend_shown)),
+    static = [Plane(oblique, tuple(input_plane_items(spec, inputs, legend_shown)),
                     name="in0")]
     key = legend(spec)
     built = []
     for step in steps:
         row, col = spec.step_cell(step)
         read, _, block = C.read_cells(spec, row, col)
-        in_items = [Cells(((0, 0, width, height),), stroke=LINES, invisible=True),
-                    Cells(tuple(read), fill=SHADE, role="footprint"), Grid(block, LINES)]
+        in_items = [Cells(((0, 0, width, height),), stroke=LINES, invisible=True, role="extent"),
+                    *footprint_items(read, (), block)]
         if spec.labels:
             in_items.append(node((width / 2, -0.3), "input", "label", "north"))
         current = C.cell(row, col, out_h)
         out_items = output_plane_items(out_w, out_h, current, shade_first=False)
         if spec.labels:
             out_items.append(node((out_w / 2, out_h + 0.3), "output", "label", "south"))
-        layers = [Plane(projection, tuple(in_items), name="in0"),
-                  Plane(out_transform, tuple(out_items), name="out0")]
-        layers += joining_lines(corners(projection, block),
-                                corners(out_transform, (*current, 1, 1)))
+        layers = [Plane(oblique, tuple(in_items), name="in0"),
+                  Plane(out_placement, tuple(out_items), name="out0")]
+        layers += joining_lines(layers[0], block, layers[1], (*current, 1, 1))
         if key is not None:
             layers.append(key)
         built.append(Step(step_meaning(spec, step), tuple(layers)))
@@ -209,31 +229,26 @@ def numerical_scene(spec: FigureSpec, values, steps: Sequence[int]) -> Scene:
     out_h, out_w = spec.output_size
     inputs = C.InputCells(spec)
     legend_shown = spec.labels and spec.transposed
-    flat = Affine()
-    static = [Plane(flat, tuple(input_plane_items(spec, inputs, legend_shown)), name="in0")]
+    static = [Plane(FLAT, tuple(input_plane_items(spec, inputs, legend_shown)), name="in0")]
     bottom = -rows.overhang
     out_x, out_y = width + cols.overhang + 1, (height - out_h) // 2
-    out_transform = shift(out_x, out_y)
-    in_values = Plane(flat, tuple(grid_value_items(spec, values.grid[0])), name="in0")
-    out_values = Plane(out_transform, tuple(output_value_items(spec, values.output[0])),
+    out_placement = Placement(shift=(out_x, out_y))
+    in_values = Plane(FLAT, tuple(grid_value_items(spec, values.grid[0])), name="in0")
+    out_values = Plane(out_placement, tuple(output_value_items(spec, values.output[0])),
                        name="out0")
     margin = Cells(((-0.5, bottom - 0.5, out_x + out_w + 1, height - bottom + 1),),
-                   invisible=True)
+                   invisible=True, role="margin")
     key = legend(spec)
     built = []
     for step in steps:
         row, col = spec.step_cell(step)
         read, overhang, block = C.read_cells(spec, row, col)
-        in_items = [margin, Cells(tuple(read), fill=SHADE, role="footprint")]
-        if overhang:
-            in_items.append(Cells(tuple(overhang), fill=Paint("footprint", opacity=0.15),
-                                  hatch=True, role="overhang"))
-        in_items.append(Grid(block, LINES))
+        in_items = [margin, *footprint_items(read, overhang, block)]
         weights = []
         if values.shown_kernel is not None:
             kernel = values.shown_kernel[0][0]
             weights = [Text(at=(x + 0.8, y + 0.2), spans=(Span(str(kernel[m][n])),),
-                            size="small")
+                            size="small", role="weight")
                        for m, gr in enumerate(rows.footprint_cells(row))
                        for n, gc in enumerate(cols.footprint_cells(col))
                        for x, y in [C.cell(gr, gc, height)]]
@@ -241,12 +256,12 @@ def numerical_scene(spec: FigureSpec, values, steps: Sequence[int]) -> Scene:
         out_items = output_plane_items(out_w, out_h, current, shade_first=True)
         labels_out = ([node((out_w / 2, out_h + 0.2), "output", "label", "south")]
                       if spec.labels else [])
-        layers = [Plane(flat, tuple(in_items), name="in0"), in_values,
-                  Plane(flat, tuple(weights), name="in0"),
-                  Plane(out_transform, tuple(out_items), name="out0"), out_values]
+        layers = [Plane(FLAT, tuple(in_items), name="in0"), in_values,
+                  Plane(FLAT, tuple(weights), name="in0"),
+                  Plane(out_placement, tuple(out_items), name="out0"), out_values]
         if labels_out:
-            layers.append(Plane(out_transform, tuple(labels_out), name="out0"))
-            layers.append(Plane(flat, (node((width / 2, bottom - 0.2), "input", "label",
+            layers.append(Plane(out_placement, tuple(labels_out), name="out0"))
+            layers.append(Plane(FLAT, (node((width / 2, bottom - 0.2), "input", "label",
                                             "north"),), name="in0"))
         if key is not None:
             layers.append(key)

@@ -14,16 +14,17 @@ from typing import Sequence
 from .planes import arithmetic_planes, numerical_planes
 from ..model.spec import FigureSpec
 from . import cells as C
-from .build import (FADE, LINES, OBLIQUE, SHADE, _scene, corners, grid_value_items,
-                    input_plane_items, joining_lines, node, output_plane_items,
+from .build import (FADE, LINES, OBLIQUE, SHADE, _scene, footprint_items, grid_value_items,
+                    input_plane_items, joining_lines, node, output_map, output_plane_items,
                     output_value_items)
 from .legend import legend
 from .meaning import step_meaning
-from .types import Affine, Cells, Grid, Paint, Plane, Span, Step, Text, shift  # noqa: F401
+from .types import FLAT, Cells, Grid, Paint, Placement, Plane, Span, Step, Text
 
 
 def _fade(width: float, height: float) -> Cells:
-    return Cells(((-0.1, -0.1, width + 0.2, height + 0.2),), fill=FADE, bounds=False)
+    return Cells(((-0.1, -0.1, width + 0.2, height + 0.2),), fill=FADE, bounds=False,
+                 role="fade")
 
 
 def channel_scene(spec: FigureSpec, values, steps: Sequence[int]):
@@ -37,16 +38,15 @@ def _arithmetic(spec: FigureSpec, steps: Sequence[int]):
     height, width = rows.extent, cols.extent
     out_h, out_w = spec.output_size
     inputs = C.InputCells(spec)
-    projection = OBLIQUE.affine
     legend_shown = spec.labels and spec.transposed
     first = arithmetic_planes(spec, 0, height, width)
-    in_transform = {p["channel"]: shift(0, p["offset"]).then(projection)
+    in_placement = {p["channel"]: Placement(shift=(0, p["offset"]), projection=OBLIQUE)
                     for p in first["in_planes"]}
     lift, out_shift = first["lift"], first["out_shift"]
-    out_transform = {p["channel"]: shift(out_shift, p["offset"]).then(projection)
-                     .then(shift(0, lift)) for p in first["out_planes"]}
+    out_placement = {p["channel"]: Placement(shift=(out_shift, p["offset"]), projection=OBLIQUE,
+                                             lift=lift) for p in first["out_planes"]}
     static_items = tuple(input_plane_items(spec, inputs, legend_shown))
-    static = [Plane(in_transform[c], static_items, name=f"in{c}") for c in in_transform]
+    static = [Plane(in_placement[c], static_items, name=f"in{c}") for c in in_placement]
     key = legend(spec)
     built = []
     for step in steps:
@@ -54,18 +54,20 @@ def _arithmetic(spec: FigureSpec, steps: Sequence[int]):
         row, col = spec.step_cell(step)
         read, _, block = C.read_cells(spec, row, col)
         current = C.cell(row, col, out_h)
-        layers = [Plane(projection, (Cells(((0, 0, width, planes["in_depth"]),), stroke=LINES,
-                                           invisible=True),))]
+        layers = [Plane(Placement(projection=OBLIQUE),
+                        (Cells(((0, 0, width, planes["in_depth"]),), stroke=LINES,
+                               invisible=True, role="extent"),))]
+        in_planes = {}
         for plane in planes["in_planes"]:
             c = plane["channel"]
-            items = ([Cells(tuple(read), fill=SHADE, role="footprint"), Grid(block, LINES)]
-                     if plane["active"] else [_fade(width, height)])
-            layers.append(Plane(in_transform[c], tuple(items), name=f"in{c}"))
+            items = (footprint_items(read, (), block) if plane["active"]
+                     else [_fade(width, height)])
+            in_planes[c] = Plane(in_placement[c], tuple(items), name=f"in{c}")
+            layers.append(in_planes[c])
 
         def output_plane(plane):
             c = plane["channel"]
-            items = [Cells(((0, 0, out_w, out_h),), fill=Paint("output"), role="outputs"),
-                     Grid((0, 0, out_w, out_h), LINES)]
+            items = output_map(out_w, out_h)
             if plane["current"]:
                 items = output_plane_items(out_w, out_h, current, shade_first=False)
             if not plane["active"]:
@@ -73,22 +75,22 @@ def _arithmetic(spec: FigureSpec, steps: Sequence[int]):
             if spec.labels:
                 items.append(node((out_w + 0.2, out_h / 2), f"out {c}", "small", "west",
                                   opacity=1.0 if plane["active"] else 0.4))
-            return Plane(out_transform[c], tuple(items), name=f"out{c}")
+            return Plane(out_placement[c], tuple(items), name=f"out{c}")
 
         channel = spec.step_channel(step)
         layers.append(output_plane(planes["out_planes"][channel]))
-        cell_corners = corners(out_transform[channel], (*current, 1, 1))
+        current_plane = layers[-1]
         for plane in planes["in_planes"]:
             if plane["active"]:
-                layers += joining_lines(corners(in_transform[plane["channel"]], block),
-                                        cell_corners)
+                layers += joining_lines(in_planes[plane["channel"]], block, current_plane,
+                                        (*current, 1, 1))
         if spec.labels:
             for plane in planes["in_planes"]:
                 c = plane["channel"]
                 label = node((width + 0.4, height / 2), f"in {c}", "small", "west", 1.0, 1.0,
                              opacity=1.0 if plane["active"] else 0.4,
                              background=Paint("white"))
-                layers.append(Plane(in_transform[c], (label,), name=f"in{c}"))
+                layers.append(Plane(in_placement[c], (label,), name=f"in{c}"))
         layers += [output_plane(p) for p in planes["out_planes"] if not p["current"]]
         if key is not None:
             layers.append(key)
@@ -118,19 +120,20 @@ def _numerical(spec: FigureSpec, values, steps: Sequence[int]):
     legend_shown = spec.labels and spec.transposed
     grown_h, grown_w = height + rows.overhang, width + cols.overhang
     first = numerical_planes(spec, 0, grown_h, grown_w, values)
-    in_transform = {p["channel"]: shift(0, p["offset"]) for p in first["in_planes"]}
+    in_placement = {p["channel"]: Placement(shift=(0, p["offset"])) for p in first["in_planes"]}
     out_x = first["out_x"]
-    out_transform = {p["channel"]: shift(out_x, p["offset"]) for p in first["out_planes"]}
+    out_placement = {p["channel"]: Placement(shift=(out_x, p["offset"]))
+                     for p in first["out_planes"]}
     static = []
-    for c, transform in in_transform.items():
+    for c, placement in in_placement.items():
         items = list(input_plane_items(spec, inputs, legend_shown))
         items += grid_value_items(spec, values.grid[c])
         if spec.labels:
             items.append(node((0, height + 0.1), f"input channel {c}", "small", "south west",
                               pad_x=0.0, bounds=False))
-        static.append(Plane(transform, tuple(items), name=f"in{c}"))
-    out_values = {c: Plane(out_transform[c], tuple(output_value_items(spec, values.output[c])),
-                           name=f"out{c}") for c in out_transform}
+        static.append(Plane(placement, tuple(items), name=f"in{c}"))
+    out_values = {c: Plane(out_placement[c], tuple(output_value_items(spec, values.output[c])),
+                           name=f"out{c}") for c in out_placement}
     bottom = -rows.overhang
     key = legend(spec)
     built = []
@@ -141,31 +144,26 @@ def _numerical(spec: FigureSpec, values, steps: Sequence[int]):
         read, overhang, block = C.read_cells(spec, row, col)
         low = (-planes["equation_room"] if slices else -0.5) + bottom
         high = planes["tallest"] + (1.5 if labels else 0.5)
-        layers = [Plane(Affine(), (Cells(((-0.5, low, planes["right"] + 1, high - low),),
-                                         invisible=True),))]
+        layers = [Plane(FLAT, (Cells(((-0.5, low, planes["right"] + 1, high - low),),
+                                     invisible=True, role="margin"),))]
         for plane in planes["in_planes"]:
             c = plane["channel"]
-            if plane["active"]:
-                items = [Cells(tuple(read), fill=SHADE, role="footprint")]
-                if overhang:
-                    items.append(Cells(tuple(overhang), fill=Paint("footprint", opacity=0.15),
-                                       hatch=True, role="overhang"))
-                items.append(Grid(block, LINES))
-            else:
-                items = [_fade(width, height)]
-            layers.append(Plane(in_transform[c], tuple(items), name=f"in{c}"))
+            items = (footprint_items(read, overhang, block) if plane["active"]
+                     else [_fade(width, height)])
+            layers.append(Plane(in_placement[c], tuple(items), name=f"in{c}"))
         kh, kw = planes["kh"], planes["kw"]
         for index, piece in enumerate(slices):
             items = [Cells(((0, 0, kw, kh),), fill=SHADE, role="weights"),
-                     Grid((0, 0, kw, kh), LINES)]
-            items += [Text(at=(x + 0.5, y + 0.5), spans=(Span(text),), size="small")
+                     Grid((0, 0, kw, kh), LINES, role="weights")]
+            items += [Text(at=(x + 0.5, y + 0.5), spans=(Span(text),), size="small",
+                           role="weight")
                       for x, y, text in piece["weights"]]
             items.append(node((kw, kh / 2), _partial_text(piece["channel"], piece["partial"]),
-                              "value", "west"))
+                              "value", "west", role="partial"))
             if labels and index == 0:
                 items.append(node((0, kh + 0.1), f"filter {planes['channel']}", "small",
                                   "south west", pad_x=0.0))
-            layers.append(Plane(shift(planes["slice_x"], piece["y"]), tuple(items),
+            layers.append(Plane(Placement(shift=(planes["slice_x"], piece["y"])), tuple(items),
                                 name=f"w{piece['channel']}"))
         current = C.cell(row, col, out_h)
         for plane in planes["out_planes"]:
@@ -173,22 +171,21 @@ def _numerical(spec: FigureSpec, values, steps: Sequence[int]):
             if plane["current"]:
                 items = output_plane_items(out_w, out_h, current, shade_first=True)
             else:
-                items = [Cells(((0, 0, out_w, out_h),), fill=Paint("output"), role="outputs"),
-                         Grid((0, 0, out_w, out_h), LINES)]
-            layers.append(Plane(out_transform[c], tuple(items), name=f"out{c}"))
+                items = output_map(out_w, out_h)
+            layers.append(Plane(out_placement[c], tuple(items), name=f"out{c}"))
             after = [_fade(out_w, out_h)] if not plane["active"] else []
             if labels:
                 after.append(node((0, out_h + 0.1), f"output channel {c}", "small",
                                   "south west", pad_x=0.0))
             layers.append(out_values[c])
             if after:
-                layers.append(Plane(out_transform[c], tuple(after), name=f"out{c}"))
+                layers.append(Plane(out_placement[c], tuple(after), name=f"out{c}"))
         if slices:
             result = planes["equation"]["result"]
             equation = node((planes["equation"]["x"], -planes["equation_room"] / 2),
                             _equation(planes["channel"], slices, f"{result:.0f}"), "value",
-                            "west", pad_x=0.0)
-            layers.append(Plane(Affine(), (equation,)))
+                            "west", pad_x=0.0, role="sum")
+            layers.append(Plane(FLAT, (equation,)))
         if key is not None:
             layers.append(key)
         built.append(Step(step_meaning(spec, step, values), tuple(layers)))

@@ -6,7 +6,6 @@ from typing import Optional, Sequence
 
 from ..model.spec import FigureSpec
 from .build import arithmetic_scene, numerical_scene
-from .channels import channel_scene
 from .types import Scene
 
 
@@ -15,6 +14,9 @@ def build_scene(spec: FigureSpec, values=None, steps: Optional[Sequence[int]] = 
     are a numerical figure's numbers (model.values.compute)."""
     steps = range(spec.steps) if steps is None else steps
     if spec.multichannel:
+        # Loaded for channel figures only, so that only their Make rules
+        # depend on it (convarith/makefile.py).
+        from .channels import channel_scene
         return channel_scene(spec, values, steps)
     if spec.kind == "numerical":
         return numerical_scene(spec, values, steps)

@@ -1,7 +1,7 @@
 """Where each channel plane of a multichannel figure is drawn, and which take part.
 
-Pure: from a FigureSpec and a step to plain numbers for the channel
-templates.  Arithmetic figures stack a layer's planes in depth, one behind
+Pure: from a FigureSpec and a step to plain numbers, which scene.channels
+places its planes by.  Arithmetic figures stack a layer's planes in depth, one behind
 the other along the oblique planes' y axis, with the output stack lifted
 above the input stack.  Numerical figures are flat: input channels in a
 column on the left, the current filter's slices with their partial sums in
@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 
 from ..model.spec import FigureSpec
+from .build import OBLIQUE
 
 #: Empty cells between neighbouring planes of an oblique stack.
 DEPTH_GAP = 1
@@ -28,14 +29,12 @@ EQUATION_ROOM = 2
 #: Generous width of one character of the \footnotesize sum line, in cells:
 #: the line's room is reserved so that every frame has the same size.
 CHARACTER_CELLS = 0.3
-#: Oblique projection of the arithmetic figures (TikZ applies xslant first).
-XSLANT, YSLANT = -0.7, 0.5
 
 
 def oblique(x: float, y: float) -> tuple[float, float]:
-    """A plane point (x, y) as drawn, in cells."""
-    x1 = x + XSLANT * y
-    return x1, y + YSLANT * x1
+    """A plane point (x, y) as drawn, in cells: sheared along x, then along y."""
+    x1 = x + OBLIQUE.xslant * y
+    return x1, y + OBLIQUE.yslant * x1
 
 
 def stack_depth(count: int, size: int, gap: int) -> int:
@@ -81,7 +80,7 @@ def _output_group(spec: FigureSpec, channel: int) -> range:
 
 
 def _planes(count: int, active: range, offsets: list, current: int = -1) -> list[dict]:
-    """Plane dicts for the templates; `current` is the output channel computed."""
+    """Plane dicts; `current` is the output channel computed."""
     return [{"channel": c, "offset": offsets[c], "active": c in active,
              "current": c == current} for c in range(count)]
 

@@ -1,9 +1,10 @@
 """The scene's vocabulary: frozen dataclasses that say what a figure draws, not how.
 
 Positions are in figure units (one cell is one unit, y pointing up) inside a
-`Plane`, whose affine `transform` places the plane in the figure: the oblique
-projection of the arithmetic figures is such a transform, and it is applied
-by the renderers, never written again.  Colours are theme roles (`input`,
+`Plane`, whose `Placement` puts the plane in the figure: the oblique
+projection of the arithmetic figures is part of it, and renderers apply it
+(as its affine `transform`, or part by part as TikZ scopes), never write it
+again.  Colours are theme roles (`input`,
 `output`, `footprint`, `lines`, plus `white` and `black`); text has a size
 role that a preset turns into points.  Widths of lines are in points and do
 not scale with the figure, as in TikZ.
@@ -20,6 +21,10 @@ Rect = Tuple[float, float, float, float]
 
 #: Line widths in points (TikZ's "thick" and its default).
 THICK, THIN = 0.8, 0.4
+#: TeX points in a centimetre: one cell is a centimetre before the figure's scale.
+CM = 72.27 / 2.54
+#: The corners of a rectangle: top left, top right, bottom left, bottom right.
+CORNERS = ("tl", "tr", "bl", "br")
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,36 @@ class Projection:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where a plane's points go: shifted by `shift` (cells, in the plane),
+    seen through `projection` (None: flat), then raised by `lift` cells and
+    moved right by `nudge` points (before the figure's scale).  Renderers
+    that place planes themselves (TikZ scopes) read the parts."""
+
+    shift: Point = (0, 0)
+    projection: Optional[Projection] = None
+    lift: float = 0
+    nudge: float = 0.0
+
+    @property
+    def affine(self) -> Affine:
+        parts = []
+        if self.shift != (0, 0):
+            parts.append(shift(*self.shift))
+        if self.projection is not None:
+            parts.append(self.projection.affine)
+        if self.lift or self.nudge:
+            parts.append(shift(self.nudge / CM, self.lift))
+        placed = parts[0] if parts else IDENTITY
+        for part in parts[1:]:
+            placed = placed.then(part)
+        return placed
+
+
+FLAT = Placement()
+
+
+@dataclass(frozen=True)
 class Paint:
     """A fill: a theme role mixed with white (`tint` of the colour, as TikZ's
     colour!NN) and drawn at `opacity`."""
@@ -83,6 +118,8 @@ class Paint:
 
 @dataclass(frozen=True)
 class Stroke:
+    """An outline: a theme role, a width in points, maybe dashed."""
+
     colour: str = "lines"
     width: float = THICK
     dashed: bool = False
@@ -101,7 +138,10 @@ class Cells:
     bounds: bool = True
     #: Whether a renderer may merge or skip it (drawn only for the extent).
     invisible: bool = False
-    #: What the cells are, for renderers that tag them (see `Step.cells`).
+    #: What the cells are, for renderers that tag or pick them: "units",
+    #: "inserted", "mode-padding", "cropped", "footprint", "overhang",
+    #: "outputs", "current", "outline", "weights", "fade", "extent" (what
+    #: the frame must hold), "margin".
     role: str = ""
 
 
@@ -111,15 +151,30 @@ class Grid:
 
     rect: Rect
     stroke: Stroke
+    #: "padded" (the whole drawn input), "units", "block" (the kernel's
+    #: window), "outputs", "weights".
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Corner:
+    """Corner `corner` (one of CORNERS) of rectangle `rect` of the plane named `plane`."""
+
+    plane: str
+    rect: Rect
+    corner: str
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A straight line between two points of the figure (outside any plane)."""
+    """A straight line between two points of the figure (outside any plane);
+    `joins` names them as corners of planes' rectangles, for renderers that
+    place the planes themselves and find the points there (TikZ)."""
 
     start: Point
     end: Point
     stroke: Stroke = field(default_factory=lambda: Stroke(colour="black", width=THIN))
+    joins: Optional[Tuple[Corner, Corner]] = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +204,9 @@ class Text:
     #: Extra shift of the anchor, in points (a node's outer sep).
     nudge: Point = (0.0, 0.0)
     bounds: bool = True
+    #: "value" (a number in a cell), "weight", "label", "partial" (a
+    #: partial sum), "sum" (the line that adds them up).
+    role: str = ""
 
     @property
     def plain(self) -> str:
@@ -177,12 +235,18 @@ Item = Union[Cells, Grid, Text]
 
 @dataclass(frozen=True)
 class Plane:
-    """Items drawn in one plane, placed in the figure by `transform`."""
+    """Items drawn in one plane, put in the figure by `placement` (its
+    `transform`, as an affine map)."""
 
-    transform: Affine
+    placement: Placement
     items: Tuple[Item, ...]
-    #: A name for renderers that group a plane's cells (e.g. "in0", "out1").
+    #: A name for renderers that group a plane's items: "in0", "out1" (an
+    #: input or output channel), "w2" (a filter's slice for input channel 2).
     name: str = ""
+    transform: Affine = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "transform", self.placement.affine)
 
 
 Drawable = Union[Plane, Segment, Legend]
@@ -206,12 +270,16 @@ class StepMeaning:
 
 @dataclass(frozen=True)
 class Step:
+    """What one step draws over the scene's static part, and what it means."""
+
     meaning: StepMeaning
     layers: Tuple[Drawable, ...]
 
 
 @dataclass(frozen=True)
 class Bounds:
+    """A box in points, y up."""
+
     left: float
     bottom: float
     right: float
