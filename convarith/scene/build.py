@@ -14,6 +14,7 @@ from ..model.spec import FigureSpec
 from . import cells as C
 from .legend import legend
 from .meaning import step_meaning
+from .text import em
 from .types import (CM, CORNERS, FLAT, Affine, Cells, Corner, Grid, Paint, Placement, Plane,
                     Projection, Rect, Scene, Segment, Span, Step, Stroke, Text)
 
@@ -40,7 +41,6 @@ FADE = Paint("white", opacity=0.75)
 def node_pad(size: str) -> float:
     """TikZ takes a node's .3333em in the picture's font (10 pt), whatever the
     node's own font."""
-    from .text import em
     return NODE_SEP * em(10.0)
 
 
