@@ -158,7 +158,7 @@ def describe(layer, input_shape, text: bool = False):
     `layer` is a torch.nn layer or nn.Sequential, a layer written as in
     PyTorch ("Conv2d(3, 64, 7, stride=2, padding=3)"), or a list of those;
     `input_shape` is (N, C, H, W) or (C, H, W)."""
-    from .model.layers import describe_chain, describe_layer, describe_text
+    from .model.layer_numbers import describe_chain, describe_layer, describe_text
     if isinstance(layer, (list, tuple)):
         layers = [item for part in layer for item in _layers_of(part)]
     else:

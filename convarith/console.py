@@ -91,7 +91,8 @@ def describe_command(argv: Sequence[str], prog: str = f"{PROG} describe") -> int
 
 
 def _describe_layers(args) -> int:
-    from .model.layers import describe_chain, describe_layer, describe_text, parse_layer
+    from .model.layer_numbers import describe_chain, describe_layer, describe_text
+    from .model.layers import parse_layer
     if not args.layer or not args.input or args.name is not None:
         raise ParameterError("A layer is described by --layer (repeatable) and --input "
                              "together, without an animation NAME, e.g. convarith describe "

@@ -13,19 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from convarith.model.spec import FigureSpec
-
-SEED = 2016
-INPUT_RANGE = (0, 3)    # inclusive
-KERNEL_RANGE = (0, 2)   # inclusive
-#: (seed, inclusive input range) for each mode.  Max pooling draws from 0-9
-#: with a seed of its own: with inputs 0-3 every 3x3 window of the classic
-#: 5x5 figure holds a 3, so every output was 3 and the figure showed nothing
-#: about taking a maximum.  Seed 2191 gives that figure five different
-#: maxima, one window without any large value among them.  Convolution and
-#: average pooling keep 0-3, whose averages already differ.
-INPUTS = {"convolution": (SEED, INPUT_RANGE), "average": (SEED, INPUT_RANGE),
-          "max": (2191, (0, 9))}
-
+# The figures' seeds and ranges are the model's; this module computes with
+# them independently, through numpy.
+from convarith.model.values import INPUTS, KERNEL_RANGE
 
 @dataclass(frozen=True)
 class NumericalValues:

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convarith.errors import ParameterError
-from convarith.model.layers import (describe_chain, describe_layer, describe_text,
-                                    parse_layer, receptive_field)
+from convarith.model.layer_numbers import (describe_chain, describe_layer, describe_text,
+                                           receptive_field)
+from convarith.model.layers import parse_layer
 
 torch = pytest.importorskip("torch")
 nn = torch.nn

@@ -63,9 +63,7 @@ def figure(axes, **options) -> FigureSpec:
     return FigureSpec(name="feature", kind="numerical", axes=axes, **options)
 
 
-def test_seeds_ranges_and_weight_shapes_are_those_of_values():
-    assert purevalues.INPUTS == values.INPUTS
-    assert purevalues.KERNEL_RANGE == values.KERNEL_RANGE
+def test_weight_shapes_are_those_of_the_numpy_computation():
     for item in CATALOGUE:
         spec = catalogue_spec(item)
         assert purevalues.weight_shape(spec) == values.weight_shape(spec), item.name
@@ -200,7 +198,7 @@ def imported_modules(path: Path) -> set[str]:
 
 
 #: What must run in a browser: the numbers, the scene and the SVG renderer.
-BROWSER_MODULES = ["model/rng.py", "model/values.py", "model/layers.py", "scene/figure.py",
+BROWSER_MODULES = ["model/rng.py", "model/values.py", "model/layer_numbers.py", "scene/figure.py",
                    "render/native.py"]
 
 
