@@ -68,10 +68,18 @@ def scene_of(spec: FigureSpec, steps: tuple):
     return build_scene(spec, figure_values(spec), steps)
 
 
+@lru_cache(maxsize=16)
+def presented(spec: FigureSpec, steps: tuple, preset: str, dpi: float):
+    """The scene as the preset draws it: text size, resolution, line widths."""
+    from .scene.presets import PRESETS, present
+    return present(scene_of(spec, steps), PRESETS[preset], dpi)
+
+
 @lru_cache(maxsize=4)
-def _native_frames(spec: FigureSpec, dpi: int, steps: tuple) -> tuple:
+def _native_frames(spec: FigureSpec, dpi: int, steps: tuple, preset: str) -> tuple:
     from .render.native_png import NativeFrames
-    return tuple(NativeFrames(scene_of(spec, steps), dpi))
+    shown = presented(spec, steps, preset, dpi)
+    return tuple(NativeFrames(shown.scene, shown.dpi, shown.line_scale))
 
 
 def check_renderer(renderer: str, words: str = "renderer") -> str:
@@ -105,12 +113,21 @@ class Animation:
     the animation plays inline.
     """
 
-    def __init__(self, spec: FigureSpec, dpi: int = DEFAULT_DPI, frames=None,
-                 step_pdfs=None, renderer: str = DEFAULT_RENDERER, steps=None):
+    def __init__(self, spec: FigureSpec, dpi: int | None = None, frames=None,
+                 step_pdfs=None, renderer: str = DEFAULT_RENDERER, steps=None,
+                 preset: str = "web"):
         from .model.steps import story_steps
+        from .scene.presets import preset_named
         self.spec = spec
-        self.dpi = dpi
         self.renderer = check_renderer(renderer)
+        #: How large it is drawn ("web", "slides", "paper": scene.presets).
+        self.preset = preset_named(preset, "preset").name
+        if self.preset == "slides" and self.renderer == "tex":
+            raise ParameterError("The slides preset scales the figures' text and lines, "
+                                 "which the native renderer does; draw slides with "
+                                 "renderer 'native', or give TeX a dpi instead.")
+        self.dpi = dpi if dpi is not None else (300 if self.preset == "paper"
+                                                else DEFAULT_DPI)
         #: The steps shown: by default every step, or a large layer's story.
         self.steps = tuple(story_steps(spec) if steps is None else steps)
         # What the command line has already built, so it is not built twice.
@@ -143,22 +160,26 @@ class Animation:
         if self._given_frames is not None:
             return self._given_frames
         if self.renderer == "native":
-            return list(_native_frames(self.spec, self.dpi, self.steps))
+            return list(_native_frames(self.spec, self.dpi, self.steps, self.preset))
         return list(_frames(self.spec, self.dpi, render_fingerprint(), self.steps))
 
     def scene(self):
         """What the figure draws, step by step (convarith.scene)."""
         return scene_of(self.spec, self.steps)
 
+    def presented(self):
+        """The scene as the preset draws it (scene.presets.Presented)."""
+        return presented(self.spec, self.steps, self.preset, self.dpi)
+
     def svg_frames(self) -> dict[str, bytes]:
         """{file stem: SVG} for every step: the native renderer's own SVG, or
         the TeX pages converted by poppler."""
         if self.renderer == "native":
             from .render.native import frame_svg
-            scene = self.scene()
+            shown = self.presented()
             return {self.spec.step_name(step.meaning.index):
-                    frame_svg(scene, index, self.dpi).encode()
-                    for index, step in enumerate(scene.steps)}
+                    frame_svg(shown.scene, index, shown.dpi, shown.line_scale).encode()
+                    for index, step in enumerate(shown.scene.steps)}
         from .export.svg import svg_frames
         return svg_frames(self.step_pdfs())
 
@@ -168,8 +189,9 @@ class Animation:
             from .render.native import storyboard_svg
             from .scene.meaning import grid_columns, step_label
             labels = [step_label(self.spec, step) for step in self.steps]
-            return storyboard_svg(self.scene(), labels, grid_columns(self.spec),
-                                  self.dpi).encode()
+            shown = self.presented()
+            return storyboard_svg(shown.scene, labels, grid_columns(self.spec), shown.dpi,
+                                  shown.line_scale).encode()
         from .export.svg import pdf_to_svg
         return pdf_to_svg(self.storyboard_pdf())
 
@@ -208,7 +230,7 @@ class Animation:
         from .export.animated import gif_bytes
         small = (self if self.dpi == NOTEBOOK_DPI
                  else Animation(self.spec, NOTEBOOK_DPI, renderer=self.renderer,
-                                steps=self.steps))
+                                steps=self.steps, preset=self.preset))
         data = base64.b64encode(gif_bytes(small.frames(), Timing())).decode("ascii")
         h, w = self.spec.output_size
         return (f'<img src="data:image/gif;base64,{data}" alt="{self.spec.name}: '

@@ -95,9 +95,13 @@ def animate_parser(prog: str = "animate", frames: bool = True) -> ArgumentParser
                         type=bounded_number(float, *HOLD_RANGE), default=0.0,
                         help="show the last step this much longer before the "
                              "animation loops (default 0)")
-    output.add_argument("--dpi", type=bounded_number(int, *DPI_RANGE), default=DEFAULT_DPI,
+    output.add_argument("--dpi", type=bounded_number(int, *DPI_RANGE), default=None,
                         help=f"raster resolution of the {'PNG ' if frames else ''}frames "
-                             f"(default {DEFAULT_DPI})")
+                             f"(default {DEFAULT_DPI}, or the preset's)")
+    output.add_argument("--preset", choices=("web", "slides", "paper"), default="web",
+                        help="how large to draw: web (default, 150 dpi), paper (300 dpi) "
+                             "or slides (every frame fits 1920x1080, no text under 20 px "
+                             "and no line under 2 px; native renderer)")
     output.add_argument("--steps", metavar="STEPS",
                         help="the steps to show: 'all', numbers and ranges ('0-8,17'), "
                              "'row:R' or 'channel:C' (default: every step"
@@ -173,6 +177,12 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
     from .animation import available_renderer
     args.renderer = available_renderer(args.renderer,
                                        lambda notice: print(f"{say} {notice}", file=sys.stderr))
+    if args.preset == "slides" and args.renderer == "tex":
+        raise ParameterError("--preset slides scales the figures' text and lines, which the "
+                             "native renderer does: drop --renderer tex, or give TeX a "
+                             "--dpi instead.")
+    if args.dpi is None:
+        args.dpi = 300 if args.preset == "paper" else DEFAULT_DPI
     if args.renderer == "native":
         _write_native(spec, outs, timing, args, say, frames)
         return 0
@@ -188,7 +198,7 @@ def _write_outputs(spec: FigureSpec, pages, frames, outs, timing, args, say: str
     from .animation import Animation
     from .export.writers import write_outputs
     rendering = Animation(spec, args.dpi, frames=frames, step_pdfs=pages,
-                          renderer=args.renderer, steps=args.chosen_steps)
+                          renderer=args.renderer, steps=args.chosen_steps, preset=args.preset)
     for out in write_outputs(rendering, outs, timing):
         print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
     if args.svg_frames:
@@ -200,12 +210,13 @@ def _write_outputs(spec: FigureSpec, pages, frames, outs, timing, args, say: str
 def _write_native(spec: FigureSpec, outs, timing, args, say: str, frames: bool) -> None:
     """The native renderer's outputs; bin/animate also writes png/ (there are
     no PDF pages to write)."""
-    from .animation import scene_of
+    from .animation import presented
     from .build import memory_guard, stale_frames, step_paths
     from .files import StagedFiles, output_lock
     from .render.native_png import NativeFrames
     from .render.raster import write_pngs
-    images = NativeFrames(scene_of(spec, tuple(args.chosen_steps)), args.dpi)
+    shown = presented(spec, tuple(args.chosen_steps), args.preset, args.dpi)
+    images = NativeFrames(shown.scene, shown.dpi, shown.line_scale)
     with memory_guard(spec.name, args.dpi):
         if frames:
             pngs = step_paths(spec, args.chosen_steps, FIGURE_DIRS["png"], ".png")

@@ -42,7 +42,8 @@ def _number(value: float) -> str:
 class Canvas:
     """Maps the scene's points (TeX points, y up) to the frame's pixels."""
 
-    def __init__(self, scene: Scene, bounds: Bounds, dpi: float, prefix: str = ""):
+    def __init__(self, scene: Scene, bounds: Bounds, dpi: float, prefix: str = "",
+                 line_scale: float = 1.0):
         self.scale = dpi / 72.27
         self.left = bounds.left - scene.border
         self.top = bounds.top + scene.border
@@ -51,6 +52,8 @@ class Canvas:
         self.unit = scene.unit
         self.patterns: Dict[tuple, str] = {}
         self.prefix = prefix
+        #: Lines (and their dashes) drawn this much wider (a preset's choice).
+        self.line_scale = line_scale
 
     def hatch(self, transform) -> str:
         """The id of the hatch pattern for cells of a plane drawn by
@@ -64,7 +67,7 @@ class Canvas:
 
     def pattern_defs(self) -> List[str]:
         step = _number(HATCH_STEP)
-        width = HATCH_WIDTH
+        width = HATCH_WIDTH * self.line_scale
         defs = []
         for (a, b, c, d), name in self.patterns.items():
             s = self.scale
@@ -97,10 +100,12 @@ class Canvas:
 def _stroke_attributes(canvas: Canvas, stroke: Optional[Stroke]) -> str:
     if stroke is None:
         return ' stroke="none"'
+    wide = canvas.line_scale
     attributes = (f' stroke="{canvas.colour(stroke.colour)}"'
-                  f' stroke-width="{canvas.length(stroke.width)}"')
+                  f' stroke-width="{canvas.length(stroke.width * wide)}"')
     if stroke.dashed:
-        attributes += f' stroke-dasharray="{canvas.length(DASH)} {canvas.length(DASH)}"'
+        dash = canvas.length(DASH * wide)
+        attributes += f' stroke-dasharray="{dash} {dash}"'
     if stroke.opacity != 1:
         attributes += f' stroke-opacity="{_number(stroke.opacity)}"'
     return attributes
@@ -216,13 +221,13 @@ def _layers(canvas: Canvas, layers: Iterable, sizes, legend=None) -> List[str]:
     return out
 
 
-def frame_body(scene: Scene, index: int, dpi: float = 150,
-               prefix: str = "") -> Tuple[int, int, List[str]]:
+def frame_body(scene: Scene, index: int, dpi: float = 150, prefix: str = "",
+               line_scale: float = 1.0) -> Tuple[int, int, List[str]]:
     """The width, height (pixels) and SVG elements of the scene's step number
     `index`; `prefix` keeps its pattern ids apart from other frames'."""
     step = scene.steps[index]
     frame = step_frame(scene, step.layers)
-    canvas = Canvas(scene, frame.bounds, dpi, prefix)
+    canvas = Canvas(scene, frame.bounds, dpi, prefix, line_scale)
     sizes = dict(scene.text_sizes)
     body = [f'<rect width="{canvas.width}" height="{canvas.height}" fill="#ffffff"/>']
     body += _layers(canvas, scene.static, sizes)
@@ -238,9 +243,9 @@ def _svg(width, height, body: List[str]) -> str:
             + "\n".join(body) + "\n</svg>\n")
 
 
-def frame_svg(scene: Scene, index: int, dpi: float = 150) -> str:
+def frame_svg(scene: Scene, index: int, dpi: float = 150, line_scale: float = 1.0) -> str:
     """The SVG of the scene's step number `index` (its position in scene.steps)."""
-    return _svg(*frame_body(scene, index, dpi))
+    return _svg(*frame_body(scene, index, dpi, line_scale=line_scale))
 
 
 def frame_pixels(scene: Scene, index: int, dpi: float = 150) -> Tuple[int, int]:
@@ -253,11 +258,12 @@ def frame_pixels(scene: Scene, index: int, dpi: float = 150) -> Tuple[int, int]:
 LABEL_GAP, ROW_GAP, SHEET_BORDER, COLUMN_GAP, LABEL_SIZE = 4.0, 12.0, 10.0, 12.0, 9.0
 
 
-def storyboard_svg(scene: Scene, labels, columns: int, dpi: float = 150) -> str:
+def storyboard_svg(scene: Scene, labels, columns: int, dpi: float = 150,
+                   line_scale: float = 1.0) -> str:
     """Every step of the scene on one sheet, `columns` to a row, each with
     its label under it."""
     scale = dpi / 72.27
-    frames = [frame_body(scene, index, dpi, prefix=f"s{index}-")
+    frames = [frame_body(scene, index, dpi, prefix=f"s{index}-", line_scale=line_scale)
               for index in range(len(scene.steps))]
     cell_w = max(w for w, _, _ in frames)
     frame_h = max(h for _, h, _ in frames)

@@ -105,9 +105,10 @@ class NativeFrames:
     re-iterable and len()-able like the TeX path's PageFrames, and kept in
     memory after a whole pass while they fit in KEEP_BYTES."""
 
-    def __init__(self, scene, dpi: float):
+    def __init__(self, scene, dpi: float, line_scale: float = 1.0):
         self.scene = scene
         self.dpi = dpi
+        self.line_scale = line_scale
         self._cache = None
 
     def __len__(self) -> int:
@@ -117,7 +118,7 @@ class NativeFrames:
         if self._cache is not None:
             return self._cache[index]
         from .native import frame_svg
-        return svg_to_image(frame_svg(self.scene, index, self.dpi))
+        return svg_to_image(frame_svg(self.scene, index, self.dpi, self.line_scale))
 
     @property
     def kept(self) -> bool:
@@ -132,7 +133,7 @@ class NativeFrames:
         from .native import frame_svg
         kept, kept_bytes = [], 0
         for index in range(len(self)):
-            image = svg_to_image(frame_svg(self.scene, index, self.dpi))
+            image = svg_to_image(frame_svg(self.scene, index, self.dpi, self.line_scale))
             if kept is not None:
                 kept_bytes += image.width * image.height * 3
                 kept.append(image)

@@ -1,0 +1,50 @@
+"""Presets: slides fit a 1920x1080 screen with text of at least 20 px and lines
+of at least 2 px in every SVG frame; paper doubles the web's resolution."""
+
+import re
+
+import pytest
+
+import convarith
+from convarith.errors import ParameterError
+
+FIGURES = {
+    "arithmetic": lambda **k: convarith.conv2d(5, 3, stride=2, padding=1, **k),
+    "transposed with legend": lambda **k: convarith.conv_transpose2d(3, 3, stride=2, **k),
+    "numerical channels": lambda **k: convarith.conv2d(6, 3, in_channels=2, out_channels=2,
+                                                       numerical=True, **k),
+    "max pooling": lambda **k: convarith.max_pool2d(6, 3, stride=2, ceil_mode=True, **k),
+    "grouped": lambda **k: convarith.conv2d(4, 3, in_channels=4, out_channels=4, groups=2,
+                                            **k),
+}
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_slides_are_legible_and_fit_the_screen(name):
+    animation = FIGURES[name](preset="slides")
+    for svg in animation.svg_frames().values():
+        text = svg.decode()
+        width, height = (int(v) for v in re.search(r'width="(\d+)" height="(\d+)"',
+                                                    text).groups())
+        assert width <= 1920 and height <= 1080
+        assert max(width / 1920, height / 1080) > 0.9          # it uses the screen
+        sizes = [float(v) for v in re.findall(r'font-size="([0-9.]+)"', text)]
+        # (a hatch pattern's line is in the pattern's units, scaled with it)
+        drawn = re.sub(r"<defs>.*?</defs>", "", text, flags=re.S)
+        strokes = [float(v) for v in re.findall(r'stroke-width="([0-9.]+)"', drawn)]
+        assert sizes and min(sizes) >= 20
+        assert strokes and min(strokes) >= 2
+    frame = animation.frames()[0]
+    assert frame.size[0] <= 1920 and frame.size[1] <= 1080
+
+
+def test_paper_doubles_the_web_resolution():
+    web, paper = (FIGURES["arithmetic"](preset=p).frames()[0].size for p in ("web", "paper"))
+    assert abs(paper[0] - 2 * web[0]) <= 2 and abs(paper[1] - 2 * web[1]) <= 2
+
+
+def test_slides_need_the_native_renderer_and_presets_are_named():
+    with pytest.raises(ParameterError, match="native renderer"):
+        convarith.conv2d(5, 3, preset="slides", renderer="tex")
+    with pytest.raises(ParameterError, match="preset must be one of web, slides, paper"):
+        convarith.conv2d(5, 3, preset="poster")
