@@ -61,24 +61,28 @@ def _storyboard_pdf(spec: FigureSpec, fingerprint: str, steps: tuple) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def scene_of(spec: FigureSpec, steps: tuple):
-    """The figure's scene with `steps` (the native renderer's input)."""
+def scene_of(spec: FigureSpec, steps: tuple, caption: bool = False):
+    """The figure's scene with `steps` (the native renderer's input), with a
+    caption above each step if asked."""
     from .model.describe import figure_values
-    from .scene.figure import build_scene
-    return build_scene(spec, figure_values(spec), steps)
+    from .scene.figure import build_scene, with_captions
+    scene = build_scene(spec, figure_values(spec), steps)
+    return with_captions(scene, spec) if caption else scene
 
 
 @lru_cache(maxsize=16)
-def presented(spec: FigureSpec, steps: tuple, preset: str, dpi: float):
+def presented(spec: FigureSpec, steps: tuple, preset: str, dpi: float,
+              caption: bool = False):
     """The scene as the preset draws it: text size, resolution, line widths."""
     from .scene.presets import PRESETS, present
-    return present(scene_of(spec, steps), PRESETS[preset], dpi)
+    return present(scene_of(spec, steps, caption), PRESETS[preset], dpi)
 
 
 @lru_cache(maxsize=4)
-def _native_frames(spec: FigureSpec, dpi: int, steps: tuple, preset: str) -> tuple:
+def _native_frames(spec: FigureSpec, dpi: int, steps: tuple, preset: str,
+                   caption: bool) -> tuple:
     from .render.native_png import NativeFrames
-    shown = presented(spec, steps, preset, dpi)
+    shown = presented(spec, steps, preset, dpi, caption)
     return tuple(NativeFrames(shown.scene, shown.dpi, shown.line_scale))
 
 
@@ -115,7 +119,7 @@ class Animation:
 
     def __init__(self, spec: FigureSpec, dpi: int | None = None, frames=None,
                  step_pdfs=None, renderer: str = DEFAULT_RENDERER, steps=None,
-                 preset: str = "web"):
+                 preset: str = "web", caption: bool = False):
         from .model.steps import story_steps
         from .scene.presets import preset_named
         self.spec = spec
@@ -128,6 +132,13 @@ class Animation:
                                  "renderer 'native', or give TeX a dpi instead.")
         self.dpi = dpi if dpi is not None else (300 if self.preset == "paper"
                                                 else DEFAULT_DPI)
+        if not isinstance(caption, bool):
+            raise ParameterError(f"caption must be True or False, not {caption!r}.")
+        if caption and self.renderer == "tex":
+            raise ParameterError("Captions are drawn by the native renderer: drop "
+                                 "renderer 'tex', or caption.")
+        #: Whether each frame has a caption line: the layer and the step.
+        self.caption = caption
         #: The steps shown: by default every step, or a large layer's story.
         self.steps = tuple(story_steps(spec) if steps is None else steps)
         # What the command line has already built, so it is not built twice.
@@ -160,7 +171,8 @@ class Animation:
         if self._given_frames is not None:
             return self._given_frames
         if self.renderer == "native":
-            return list(_native_frames(self.spec, self.dpi, self.steps, self.preset))
+            return list(_native_frames(self.spec, self.dpi, self.steps, self.preset,
+                                       self.caption))
         return list(_frames(self.spec, self.dpi, render_fingerprint(), self.steps))
 
     def scene(self):
@@ -169,7 +181,7 @@ class Animation:
 
     def presented(self):
         """The scene as the preset draws it (scene.presets.Presented)."""
-        return presented(self.spec, self.steps, self.preset, self.dpi)
+        return presented(self.spec, self.steps, self.preset, self.dpi, self.caption)
 
     def svg_frames(self) -> dict[str, bytes]:
         """{file stem: SVG} for every step: the native renderer's own SVG, or
@@ -230,7 +242,8 @@ class Animation:
         from .export.animated import gif_bytes
         small = (self if self.dpi == NOTEBOOK_DPI
                  else Animation(self.spec, NOTEBOOK_DPI, renderer=self.renderer,
-                                steps=self.steps, preset=self.preset))
+                                steps=self.steps, preset=self.preset,
+                                caption=self.caption))
         data = base64.b64encode(gif_bytes(small.frames(), Timing())).decode("ascii")
         h, w = self.spec.output_size
         return (f'<img src="data:image/gif;base64,{data}" alt="{self.spec.name}: '

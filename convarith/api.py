@@ -17,14 +17,15 @@ Size = Union[int, Tuple[int, int]]
 
 
 def _animation(name: str, kind: str, renderer: str = "native", steps=None,
-               preset: str = "web", **parameters):
+               preset: str = "web", caption: bool = False, **parameters):
     import warnings
 
     from .animation import Animation, available_renderer, check_renderer
     spec = figure_spec(name, kind, words=KEYWORDS, **parameters)
     renderer = available_renderer(check_renderer(renderer), lambda notice: warnings.warn(
         notice, stacklevel=_callers_level()))
-    return Animation(spec, renderer=renderer, steps=_steps(steps, spec), preset=preset)
+    return Animation(spec, renderer=renderer, steps=_steps(steps, spec), preset=preset,
+                     caption=caption)
 
 
 def _steps(steps, spec):
@@ -68,7 +69,8 @@ def conv2d(input_size: Size, kernel_size: Size, stride: Size = 1,
            out_channels: int = 1, groups: int = 1, padding_mode: str = "zeros",
            numerical: bool = False, labels: bool = True, theme=None,
            max_steps: int | None = None, renderer: str = "native",
-           steps=None, preset: str = "web"):
+           steps=None, preset: str = "web",
+           caption: bool = False):
     """The animation of torch.nn.functional.conv2d on an input of `input_size`.
 
     `padding` is a size, or 'valid', 'same' (PyTorch's, with the odd cell at
@@ -79,7 +81,7 @@ def conv2d(input_size: Size, kernel_size: Size, stride: Size = 1,
                       dilation=dilation, padding_mode=padding_mode, in_channels=in_channels,
                       out_channels=out_channels, groups=groups, labels=labels, theme=theme,
                       max_steps=max_steps, renderer=renderer, steps=steps,
-                      preset=preset)
+                      preset=preset, caption=caption)
 
 
 def conv_transpose2d(input_size: Size, kernel_size: Size, stride: Size = 1,
@@ -87,7 +89,7 @@ def conv_transpose2d(input_size: Size, kernel_size: Size, stride: Size = 1,
                      in_channels: int = 1, out_channels: int = 1, groups: int = 1,
                      numerical: bool = False, labels: bool = True, theme=None,
                      max_steps: int | None = None, renderer: str = "native",
-                     steps=None, preset: str = "web"):
+                     steps=None, preset: str = "web", caption: bool = False):
     """conv_transpose2d; `input_size` is the transposed convolution's own input."""
     return _animation("conv_transpose2d", _kind(numerical), transposed=True,
                       input_size=input_size, kernel_size=kernel_size, stride=stride,
@@ -95,14 +97,14 @@ def conv_transpose2d(input_size: Size, kernel_size: Size, stride: Size = 1,
                       in_channels=in_channels, out_channels=out_channels, groups=groups,
                       labels=labels, theme=theme, max_steps=max_steps,
                       renderer=renderer, steps=steps,
-                      preset=preset)
+                      preset=preset, caption=caption)
 
 
 def max_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
                padding: Size = 0, dilation: Size = 1, ceil_mode: bool = False,
                in_channels: int = 1, labels: bool = True, theme=None,
                max_steps: int | None = None, renderer: str = "native",
-               steps=None, preset: str = "web"):
+               steps=None, preset: str = "web", caption: bool = False):
     """torch.nn.functional.max_pool2d, with values (pooling is shown numerically)."""
     # As in PyTorch, the stride defaults to the kernel size.
     return _animation("max_pool2d", "numerical", mode="max", input_size=input_size,
@@ -111,14 +113,15 @@ def max_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
                       dilation=dilation, ceil_mode=ceil_mode, in_channels=in_channels,
                       labels=labels, theme=theme, max_steps=max_steps,
                       renderer=renderer, steps=steps,
-                      preset=preset)
+                      preset=preset, caption=caption)
 
 
 def avg_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
                padding: Size = 0, ceil_mode: bool = False, count_include_pad: bool = True,
                divisor_override: int | None = None, in_channels: int = 1,
                labels: bool = True, theme=None, max_steps: int | None = None,
-               renderer: str = "native", steps=None, preset: str = "web"):
+               renderer: str = "native", steps=None, preset: str = "web",
+               caption: bool = False):
     """torch.nn.functional.avg_pool2d, with values; the mean counts padded zeros
     unless `count_include_pad` is False, as in PyTorch."""
     if divisor_override is not None:
@@ -132,12 +135,12 @@ def avg_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
                       ceil_mode=ceil_mode, count_include_pad=count_include_pad,
                       in_channels=in_channels, labels=labels, theme=theme,
                       max_steps=max_steps, renderer=renderer, steps=steps,
-                      preset=preset)
+                      preset=preset, caption=caption)
 
 
 def from_module(module, input_size: Size, numerical: bool = False, labels: bool = True,
                 theme=None, max_steps: int | None = None, renderer: str = "native",
-                steps=None, preset: str = "web"):
+                steps=None, preset: str = "web", caption: bool = False):
     """The animation of a torch.nn layer: Conv2d, ConvTranspose2d, MaxPool2d or AvgPool2d.
 
     Every function draws with `renderer` "native" (no system program) or
@@ -145,13 +148,14 @@ def from_module(module, input_size: Size, numerical: bool = False, labels: bool 
     default every step, or a large layer's story; or text as --steps takes
     it ('all', '0-8,17', 'row:2', 'channel:1'); or step numbers; `preset`
     is "web" (150 dpi), "paper" (300 dpi) or "slides" (frames fit 1920x1080,
-    text at least 20 px, lines at least 2 px)."""
+    text at least 20 px, lines at least 2 px); `caption` adds a line above
+    each frame with the layer and the step."""
     from .modules import module_call
     name, kwargs = module_call(module)
     function = {"conv2d": conv2d, "conv_transpose2d": conv_transpose2d,
                 "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d}[name]
     look = dict(labels=labels, theme=theme, max_steps=max_steps, renderer=renderer,
-                steps=steps, preset=preset)
+                steps=steps, preset=preset, caption=caption)
     if function in (max_pool2d, avg_pool2d):
         return function(input_size, **look, **kwargs)
     return function(input_size, numerical=numerical, **look, **kwargs)

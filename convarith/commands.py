@@ -102,6 +102,10 @@ def animate_parser(prog: str = "animate", frames: bool = True) -> ArgumentParser
                         help="how large to draw: web (default, 150 dpi), paper (300 dpi) "
                              "or slides (every frame fits 1920x1080, no text under 20 px "
                              "and no line under 2 px; native renderer)")
+    output.add_argument("--caption", action="store_true",
+                        help="a line above each frame with the layer and the step, e.g. "
+                             "'Conv2d(3, 64, k=7, s=2, p=3) \u00b7 step 17/12,544' "
+                             "(native renderer)")
     output.add_argument("--steps", metavar="STEPS",
                         help="the steps to show: 'all', numbers and ranges ('0-8,17'), "
                              "'row:R' or 'channel:C' (default: every step"
@@ -177,6 +181,9 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
     from .animation import available_renderer
     args.renderer = available_renderer(args.renderer,
                                        lambda notice: print(f"{say} {notice}", file=sys.stderr))
+    if args.caption and args.renderer == "tex":
+        raise ParameterError("--caption is drawn by the native renderer: drop "
+                             "--renderer tex, or --caption.")
     if args.preset == "slides" and args.renderer == "tex":
         raise ParameterError("--preset slides scales the figures' text and lines, which the "
                              "native renderer does: drop --renderer tex, or give TeX a "
@@ -198,7 +205,8 @@ def _write_outputs(spec: FigureSpec, pages, frames, outs, timing, args, say: str
     from .animation import Animation
     from .export.writers import write_outputs
     rendering = Animation(spec, args.dpi, frames=frames, step_pdfs=pages,
-                          renderer=args.renderer, steps=args.chosen_steps, preset=args.preset)
+                          renderer=args.renderer, steps=args.chosen_steps, preset=args.preset,
+                          caption=args.caption)
     for out in write_outputs(rendering, outs, timing):
         print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
     if args.svg_frames:
@@ -215,7 +223,7 @@ def _write_native(spec: FigureSpec, outs, timing, args, say: str, frames: bool) 
     from .files import StagedFiles, output_lock
     from .render.native_png import NativeFrames
     from .render.raster import write_pngs
-    shown = presented(spec, tuple(args.chosen_steps), args.preset, args.dpi)
+    shown = presented(spec, tuple(args.chosen_steps), args.preset, args.dpi, args.caption)
     images = NativeFrames(shown.scene, shown.dpi, shown.line_scale)
     with memory_guard(spec.name, args.dpi):
         if frames:

@@ -48,3 +48,30 @@ def test_slides_need_the_native_renderer_and_presets_are_named():
         convarith.conv2d(5, 3, preset="slides", renderer="tex")
     with pytest.raises(ParameterError, match="preset must be one of web, slides, paper"):
         convarith.conv2d(5, 3, preset="poster")
+
+
+def test_a_caption_names_the_layer_and_the_step_above_each_frame():
+    plain = convarith.conv2d(7, 3, stride=2, padding=1, in_channels=2, out_channels=3)
+    captioned = convarith.conv2d(7, 3, stride=2, padding=1, in_channels=2, out_channels=3,
+                                 caption=True)
+    frames = captioned.svg_frames()
+    assert len(frames) == captioned.spec.steps == 48
+    last = frames[captioned.spec.step_name(47)].decode()
+    assert "Conv2d(2, 3, k=3, s=2, p=1) \u00b7 step 47/48 \u00b7 output (2, 3, 3)" in last
+    assert captioned.frames()[0].size[1] > plain.frames()[0].size[1]
+    assert captioned.frames()[0].size[0] == plain.frames()[0].size[0]
+    with pytest.raises(ParameterError, match="native renderer"):
+        convarith.conv2d(5, 3, caption=True, renderer="tex")
+
+
+@pytest.mark.parametrize("call, text", [
+    (lambda: convarith.max_pool2d(6, 3, stride=2, padding=1, caption=True),
+     "MaxPool2d(k=3, s=2, p=1)"),
+    (lambda: convarith.conv_transpose2d(3, 4, stride=2, padding=1, caption=True),
+     "ConvTranspose2d(1, 1, k=4, s=2, p=1)"),
+    (lambda: convarith.conv2d((5, 6), (3, 1), dilation=(2, 1), caption=True),
+     "Conv2d(1, 1, k=(3, 1), d=(2, 1))"),
+])
+def test_captions_write_the_layer_as_a_short_call(call, text):
+    first = next(iter(call().svg_frames().values())).decode()
+    assert text in first

@@ -232,6 +232,8 @@ def frame_body(scene: Scene, index: int, dpi: float = 150, prefix: str = "",
     body = [f'<rect width="{canvas.width}" height="{canvas.height}" fill="#ffffff"/>']
     body += _layers(canvas, scene.static, sizes)
     body += _layers(canvas, step.layers, sizes, frame.legend)
+    if frame.caption is not None:
+        body += _text(canvas, frame.caption)
     if canvas.patterns:
         body.insert(1, "<defs>" + "".join(canvas.pattern_defs()) + "</defs>")
     return canvas.width, canvas.height, body

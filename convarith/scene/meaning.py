@@ -61,3 +61,43 @@ def step_label(spec: FigureSpec, step: int) -> str:
     channel = (f"channel {spec.step_channel(step)}, "
                if spec.out_channels > 1 else "")
     return f"step {step}: output {channel}cell ({row}, {col})"
+
+
+def _size(values) -> str:
+    return str(values[0]) if values[0] == values[1] else f"({values[0]}, {values[1]})"
+
+
+def layer_text(spec: FigureSpec) -> str:
+    """The layer as a short call: 'Conv2d(3, 64, k=7, s=2, p=3)'."""
+    h, w = spec.axes
+    pair = lambda attr: _size((getattr(h, attr), getattr(w, attr)))  # noqa: E731
+    parts = [f"k={pair('k')}"]
+    if (h.s, w.s) != (1, 1) or spec.mode != "convolution":
+        parts.append(f"s={pair('s')}")
+    if spec.transposed:
+        if (h.p, w.p) != (0, 0):
+            parts.append(f"p={pair('p')}")
+        if (h.a, w.a) != (0, 0):
+            parts.append(f"output_padding={pair('a')}")
+    else:
+        before = _size((h.p, w.p))
+        after = _size((h.pad_after, w.pad_after))
+        if (h.p, w.p, h.pad_after, w.pad_after) != (0, 0, 0, 0):
+            parts.append(f"p={before}" if before == after else f"p={before}+{after}")
+    if (h.d, w.d) != (1, 1):
+        parts.append(f"d={pair('d')}")
+    if spec.groups != 1:
+        parts.append(f"groups={spec.groups}")
+    if spec.mode == "max":
+        return f"MaxPool2d({', '.join(parts)})"
+    if spec.mode == "average":
+        return f"AvgPool2d({', '.join(parts)})"
+    module = "ConvTranspose2d" if spec.transposed else "Conv2d"
+    return f"{module}({spec.in_channels}, {spec.out_channels}, {', '.join(parts)})"
+
+
+def caption_text(spec: FigureSpec, step: int) -> str:
+    """'Conv2d(3, 64, k=7, s=2, p=3) · step 17/12,544 · output (0, 0, 17)'."""
+    row, col = spec.step_cell(step)
+    return (f"{layer_text(spec)} \u00b7 step {step:,}/{spec.steps:,} \u00b7 output "
+            f"({spec.step_channel(step)}, {row}, {col})")

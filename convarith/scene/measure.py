@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from .text import em, layout, measure, x_height
-from .types import Affine, Bounds, Cells, Grid, Legend, Plane, Scene, Segment, Span, Text
+from .types import (Affine, Bounds, Caption, Cells, Grid, Legend, Plane, Scene, Segment, Span,
+                    Text)
 
 #: Legend layout: a swatch is 1.6 ex square, and its anchor's outer sep.
 SWATCH_EX = 1.6
@@ -156,20 +157,34 @@ class StepFrame:
 
     bounds: Bounds
     legend: Optional[PlacedLegend]
+    caption: Optional[PlacedText] = None
+
+
+def place_caption(caption: Caption, below: Bounds, sizes: Dict[str, float]) -> PlacedText:
+    """The caption's line, `caption.gap` above `below`, from its left edge."""
+    spans = (Span(caption.text),)
+    runs, (w, h, d) = layout(spans, sizes[caption.size])
+    x, y = below.left, below.top + caption.gap + d
+    return PlacedText(x, y, tuple(runs), Bounds(x, y - d, x + w, y + h),
+                      Text(at=(0, 0), spans=spans, size=caption.size))
 
 
 def step_frame(scene: Scene, layers) -> StepFrame:
     """Extent of one step: its layers, the picture's origin (where TeX places
-    the shared part), and the legend under them."""
+    the shared part), the legend under them and the caption above."""
     sizes = dict(scene.text_sizes)
     box = _union([Bounds(0.0, 0.0, 0.0, 0.0)]
                  + [layer_bounds(layer, scene.unit, sizes) for layer in layers])
-    placed = None
+    placed = caption = None
     for layer in layers:
         if isinstance(layer, Legend):
             placed = place_legend(layer, box, sizes)
             box = box.union(placed.box)
-    return StepFrame(box, placed)
+    for layer in layers:
+        if isinstance(layer, Caption):
+            caption = place_caption(layer, box, sizes)
+            box = box.union(caption.box)
+    return StepFrame(box, placed, caption)
 
 
 def frame_size(bounds: Bounds, border: float, dpi: float) -> Tuple[int, int]:

@@ -230,6 +230,16 @@ class Legend:
     gap: float = 1.0   # points between the figure and the legend
 
 
+@dataclass(frozen=True)
+class Caption:
+    """A line of text above everything else drawn on the step, from its left
+    edge: the layer and the step (drawn by the native renderer)."""
+
+    text: str
+    size: str = "label"
+    gap: float = 4.0   # points between the caption and the figure
+
+
 Item = Union[Cells, Grid, Text]
 
 
@@ -249,7 +259,7 @@ class Plane:
         object.__setattr__(self, "transform", self.placement.affine)
 
 
-Drawable = Union[Plane, Segment, Legend]
+Drawable = Union[Plane, Segment, Legend, Caption]
 
 
 @dataclass(frozen=True)
