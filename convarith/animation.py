@@ -119,7 +119,7 @@ class Animation:
 
     def __init__(self, spec: FigureSpec, dpi: int | None = None, frames=None,
                  step_pdfs=None, renderer: str = DEFAULT_RENDERER, steps=None,
-                 preset: str = "web", caption: bool = False):
+                 preset: str = "web", caption: bool = False, page_size: str = "a4"):
         from .model.steps import story_steps
         from .scene.presets import preset_named
         self.spec = spec
@@ -139,6 +139,12 @@ class Animation:
                                  "renderer 'tex', or caption.")
         #: Whether each frame has a caption line: the layer and the step.
         self.caption = caption
+        from .render.storyboard import PAGE_SIZES
+        if page_size not in PAGE_SIZES:
+            raise ParameterError(f"page_size must be one of {', '.join(PAGE_SIZES)}, not "
+                                 f"{page_size!r}.")
+        #: Paper of a PDF storyboard from the native renderer.
+        self.page_size = page_size
         #: The steps shown: by default every step, or a large layer's story.
         self.steps = tuple(story_steps(spec) if steps is None else steps)
         # What the command line has already built, so it is not built twice.
@@ -198,7 +204,7 @@ class Animation:
     def storyboard_svg(self) -> bytes:
         """All steps on one sheet, as SVG."""
         if self.renderer == "native":
-            from .render.native import storyboard_svg
+            from .render.storyboard import storyboard_svg
             from .scene.meaning import grid_columns, step_label
             labels = [step_label(self.spec, step) for step in self.steps]
             shown = self.presented()
@@ -216,16 +222,23 @@ class Animation:
         return storyboard_png(self.storyboard_pdf(), self.dpi)
 
     def storyboard_pdf(self) -> bytes:
-        """All steps on one page: vector from TeX; from the native renderer,
-        its sheet rasterised at `dpi` in a PDF page of the same size."""
+        """All steps on paper: one vector page from TeX; from the native
+        renderer, pages of `page_size` (A4 or Letter), each holding as many
+        steps as fit legibly, rasterised at `dpi`."""
         if self.renderer == "native":
             import io
 
-            from PIL import Image
-            with Image.open(io.BytesIO(self.storyboard_png())) as sheet:
-                out = io.BytesIO()
-                sheet.convert("RGB").save(out, format="PDF", resolution=float(self.dpi))
-                return out.getvalue()
+            from .render.native_png import svg_to_image
+            from .render.storyboard import storyboard_pages
+            from .scene.meaning import step_label
+            shown = self.presented()
+            labels = [step_label(self.spec, step) for step in self.steps]
+            pages = [svg_to_image(page) for page in storyboard_pages(
+                shown.scene, labels, self.page_size, self.dpi, shown.line_scale)]
+            out = io.BytesIO()
+            pages[0].save(out, format="PDF", resolution=float(self.dpi), save_all=True,
+                          append_images=pages[1:])
+            return out.getvalue()
         return _storyboard_pdf(self.spec, render_fingerprint(), self.steps)
 
     def save(self, path, fps: float = 1.0, hold_last: float = 0.0) -> Path:

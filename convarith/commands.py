@@ -102,6 +102,9 @@ def animate_parser(prog: str = "animate", frames: bool = True) -> ArgumentParser
                         help="how large to draw: web (default, 150 dpi), paper (300 dpi) "
                              "or slides (every frame fits 1920x1080, no text under 20 px "
                              "and no line under 2 px; native renderer)")
+    output.add_argument("--page-size", choices=("a4", "letter"), default="a4",
+                        help="paper of a PDF storyboard from the native renderer: as many "
+                             "steps to a page as fit legibly (default a4)")
     output.add_argument("--caption", action="store_true",
                         help="a line above each frame with the layer and the step, e.g. "
                              "'Conv2d(3, 64, k=7, s=2, p=3) \u00b7 step 17/12,544' "
@@ -206,7 +209,7 @@ def _write_outputs(spec: FigureSpec, pages, frames, outs, timing, args, say: str
     from .export.writers import write_outputs
     rendering = Animation(spec, args.dpi, frames=frames, step_pdfs=pages,
                           renderer=args.renderer, steps=args.chosen_steps, preset=args.preset,
-                          caption=args.caption)
+                          caption=args.caption, page_size=args.page_size)
     for out in write_outputs(rendering, outs, timing):
         print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
     if args.svg_frames:

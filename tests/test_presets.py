@@ -75,3 +75,27 @@ def test_a_caption_names_the_layer_and_the_step_above_each_frame():
 def test_captions_write_the_layer_as_a_short_call(call, text):
     first = next(iter(call().svg_frames().values())).decode()
     assert text in first
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper, size", [("a4", (595.3, 841.9)), ("letter", (612, 792))])
+def test_a_long_storyboard_goes_onto_pages_of_paper(tmp_path, paper, size):
+    from pypdf import PdfReader
+
+    from convarith.animation import Animation
+    spec = convarith.conv2d(21, 2).spec                      # 400 steps
+    animation = Animation(spec, steps=range(spec.steps), page_size=paper)
+    assert len(animation.steps) == 400
+    path = animation.save(tmp_path / "board.pdf")
+    pages = PdfReader(path).pages
+    assert 10 < len(pages) < 400
+    for page in pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert width <= size[0] + 1 and height <= size[1] + 1
+        assert width >= size[0] - 2 and height >= size[1] - 2
+
+
+def test_the_page_size_is_named():
+    with pytest.raises(ParameterError, match="page_size must be one of a4, letter"):
+        from convarith.animation import Animation
+        Animation(convarith.conv2d(4, 3).spec, page_size="a3")

@@ -253,39 +253,3 @@ def frame_svg(scene: Scene, index: int, dpi: float = 150, line_scale: float = 1.
 def frame_pixels(scene: Scene, index: int, dpi: float = 150) -> Tuple[int, int]:
     frame = step_frame(scene, scene.steps[index].layers)
     return frame_size(frame.bounds, scene.border, dpi)
-
-
-#: Storyboard sheet: room under a frame for its label, between rows, around
-#: the sheet, and the label's size (points, as the TeX sheet's).
-LABEL_GAP, ROW_GAP, SHEET_BORDER, COLUMN_GAP, LABEL_SIZE = 4.0, 12.0, 10.0, 12.0, 9.0
-
-
-def storyboard_svg(scene: Scene, labels, columns: int, dpi: float = 150,
-                   line_scale: float = 1.0) -> str:
-    """Every step of the scene on one sheet, `columns` to a row, each with
-    its label under it."""
-    scale = dpi / 72.27
-    frames = [frame_body(scene, index, dpi, prefix=f"s{index}-", line_scale=line_scale)
-              for index in range(len(scene.steps))]
-    cell_w = max(w for w, _, _ in frames)
-    frame_h = max(h for _, h, _ in frames)
-    label_h = (LABEL_GAP + LABEL_SIZE * 1.2) * scale
-    cell_h = frame_h + label_h
-    border, column_gap, row_gap = (v * scale for v in (SHEET_BORDER, COLUMN_GAP, ROW_GAP))
-    rows = -(-len(frames) // columns)
-    width = round(2 * border + columns * cell_w + (columns - 1) * column_gap)
-    height = round(2 * border + rows * cell_h + (rows - 1) * row_gap)
-    body = [f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
-    family = roman_family(LABEL_SIZE)
-    for index, ((w, h, parts), label) in enumerate(zip(frames, labels)):
-        row, col = divmod(index, columns)
-        x = border + col * (cell_w + column_gap)
-        y = border + row * (cell_h + row_gap)
-        # A translation only: every length stays in the sheet's pixels.
-        body.append(f'<g transform="translate({_number(x + (cell_w - w) / 2)},'
-                    f'{_number(y + frame_h - h)})">' + "".join(parts) + "</g>")
-        body.append(f'<text x="{_number(x + cell_w / 2)}" '
-                    f'y="{_number(y + frame_h + (LABEL_GAP + LABEL_SIZE * 0.8) * scale)}" '
-                    f'font-size="{_number(LABEL_SIZE * scale)}" font-family="{family}" '
-                    f'text-anchor="middle" fill="#000000">{escape(label)}</text>')
-    return _svg(width, height, body)
