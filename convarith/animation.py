@@ -161,10 +161,18 @@ class Animation:
         kwargs = ", ".join(f"{k}={v}" for k, v in call["kwargs"].items())
         return f"{call['op']}(input {call['input_size']}, {kwargs})"
 
+    #: (model.layers.Layer, input shape) when made from a torch layer.
+    layer = None
+
     def describe(self) -> dict:
-        """Sizes, steps, the matching torch.nn.functional call and values."""
+        """Sizes, steps, the matching torch.nn.functional call and values;
+        for an animation of a torch layer, also what the layer computes."""
         from .model.describe import describe
-        return describe(self.spec)
+        description = describe(self.spec)
+        if self.layer is not None:
+            from .model.layer_numbers import describe_layer
+            description["layer"] = describe_layer(*self.layer)
+        return description
 
     def step_pdfs(self) -> dict[str, bytes]:
         """{file stem: one-page PDF} for every step."""

@@ -149,16 +149,37 @@ def from_module(module, input_size: Size, numerical: bool = False, labels: bool 
     it ('all', '0-8,17', 'row:2', 'channel:1'); or step numbers; `preset`
     is "web" (150 dpi), "paper" (300 dpi) or "slides" (frames fit 1920x1080,
     text at least 20 px, lines at least 2 px); `caption` adds a line above
-    each frame with the layer and the step."""
-    from .modules import module_call
+    each frame with the layer and the step.
+
+    `input_size` is the input's height and width (a size or a pair), or its
+    shape as torch users write it, (N, C, H, W) or (C, H, W): a pooling
+    layer takes its channel count from it.  The animation's describe()
+    then also says what the layer computes (convarith.describe)."""
+    from .model.layers import input_shape
+    from .modules import module_call, module_layers
     name, kwargs = module_call(module)
     function = {"conv2d": conv2d, "conv_transpose2d": conv_transpose2d,
                 "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d}[name]
     look = dict(labels=labels, theme=theme, max_steps=max_steps, renderer=renderer,
                 steps=steps, preset=preset, caption=caption)
+    shape = None
+    if isinstance(input_size, (tuple, list)) and len(input_size) in (3, 4):
+        shape = input_shape(input_size)
+        channels, input_size = shape[1], tuple(shape[2:])
+        if function in (max_pool2d, avg_pool2d):
+            kwargs["in_channels"] = channels
+        elif channels != kwargs["in_channels"]:
+            raise ParameterError(f"{type(module).__name__} expects an input with "
+                                 f"{kwargs['in_channels']} channels, but input_size "
+                                 f"{tuple(shape)} has {channels}.")
     if function in (max_pool2d, avg_pool2d):
-        return function(input_size, **look, **kwargs)
-    return function(input_size, numerical=numerical, **look, **kwargs)
+        animation = function(input_size, **look, **kwargs)
+    else:
+        animation = function(input_size, numerical=numerical, **look, **kwargs)
+    spec = animation.spec
+    animation.layer = (module_layers(module)[0],
+                       shape or (1, spec.in_channels, *spec.input_size))
+    return animation
 
 
 def describe(layer, input_shape, text: bool = False):

@@ -208,3 +208,18 @@ def test_the_command_line_describes_a_layer_as_text_or_json(capsys):
                     "--layer", "Conv2d(32, 64, 1)", "--input", "1,32,56,56", "--json"]) == 0
     chain = json.loads(capsys.readouterr().out)
     assert chain["output_shape"] == [1, 64, 56, 56] and chain["parameters"] == 2432
+
+
+def test_from_module_takes_torch_shapes_and_describes_the_layer():
+    import convarith
+    pool = convarith.from_module(nn.MaxPool2d(3, 2, 1), (1, 3, 8, 8))
+    assert pool.spec.in_channels == 3
+    assert pool.describe()["layer"]["output_shape"] == list(
+        nn.MaxPool2d(3, 2, 1)(torch.zeros(1, 3, 8, 8)).shape)
+    conv = nn.Conv2d(2, 4, 3, padding=1)
+    described = convarith.from_module(conv, (2, 6, 6)).describe()
+    assert described["layer"]["parameters"]["total"] == sum(p.numel()
+                                                           for p in conv.parameters())
+    assert described["output_size"] == [6, 6]
+    with pytest.raises(ParameterError, match="expects an input with 2 channels"):
+        convarith.from_module(conv, (3, 6, 6))
