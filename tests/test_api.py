@@ -192,7 +192,13 @@ nn = torch.nn
      lambda: convarith.conv_transpose2d(3, 2, 2, in_channels=2, out_channels=4)),
 ])
 def test_from_module_matches_the_functions(module, input_size, equivalent):
-    assert convarith.from_module(module, input_size).describe() == equivalent().describe()
+    """The same figure as the function's; from_module adds what the layer computes."""
+    described = convarith.from_module(module, input_size).describe()
+    layer = described.pop("layer")
+    assert described == equivalent().describe()
+    size = input_size if isinstance(input_size, tuple) else (input_size, input_size)
+    channels = getattr(module, "in_channels", 1)
+    assert layer["output_shape"] == list(module(torch.zeros(1, channels, *size)).shape)
 
 
 @pytest.mark.parametrize("module", [
