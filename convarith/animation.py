@@ -61,28 +61,31 @@ def _storyboard_pdf(spec: FigureSpec, fingerprint: str, steps: tuple) -> bytes:
 
 
 @lru_cache(maxsize=16)
-def scene_of(spec: FigureSpec, steps: tuple, caption: bool = False):
+def scene_of(spec: FigureSpec, steps: tuple, caption: bool = False, given=None):
     """The figure's scene with `steps` (the native renderer's input), with a
-    caption above each step if asked."""
+    caption above each step if asked, and `given` numbers (model.values.Given)
+    instead of the seeded ones."""
     from .model.describe import figure_values
+    from .model.values import compute
     from .scene.figure import build_scene, with_captions
-    scene = build_scene(spec, figure_values(spec), steps)
+    values = figure_values(spec) if given is None else compute(spec, given)
+    scene = build_scene(spec, values, steps)
     return with_captions(scene, spec) if caption else scene
 
 
 @lru_cache(maxsize=16)
 def presented(spec: FigureSpec, steps: tuple, preset: str, dpi: float,
-              caption: bool = False):
+              caption: bool = False, given=None):
     """The scene as the preset draws it: text size, resolution, line widths."""
     from .scene.presets import PRESETS, present
-    return present(scene_of(spec, steps, caption), PRESETS[preset], dpi)
+    return present(scene_of(spec, steps, caption, given), PRESETS[preset], dpi)
 
 
 @lru_cache(maxsize=4)
 def _native_frames(spec: FigureSpec, dpi: int, steps: tuple, preset: str,
-                   caption: bool) -> tuple:
+                   caption: bool, given=None) -> tuple:
     from .render.native_png import NativeFrames
-    shown = presented(spec, steps, preset, dpi, caption)
+    shown = presented(spec, steps, preset, dpi, caption, given)
     return tuple(NativeFrames(shown.scene, shown.dpi, shown.line_scale))
 
 
@@ -163,6 +166,8 @@ class Animation:
 
     #: (model.layers.Layer, input shape) when made from a torch layer.
     layer = None
+    #: A module's own numbers to draw (model.values.Given), instead of the seeded ones.
+    given = None
 
     def describe(self) -> dict:
         """Sizes, steps, the matching torch.nn.functional call and values;
@@ -172,6 +177,11 @@ class Animation:
         if self.layer is not None:
             from .model.layer_numbers import describe_layer
             description["layer"] = describe_layer(*self.layer)
+        if self.given is not None:
+            from .model.values import compute
+            values = compute(self.spec, self.given)
+            description["input"], description["output"] = values.input, values.output
+            description["kernel"], description["bias"] = values.kernel, values.bias
         return description
 
     def step_pdfs(self) -> dict[str, bytes]:
@@ -186,16 +196,17 @@ class Animation:
             return self._given_frames
         if self.renderer == "native":
             return list(_native_frames(self.spec, self.dpi, self.steps, self.preset,
-                                       self.caption))
+                                       self.caption, self.given))
         return list(_frames(self.spec, self.dpi, render_fingerprint(), self.steps))
 
     def scene(self):
         """What the figure draws, step by step (convarith.scene)."""
-        return scene_of(self.spec, self.steps)
+        return scene_of(self.spec, self.steps, False, self.given)
 
     def presented(self):
         """The scene as the preset draws it (scene.presets.Presented)."""
-        return presented(self.spec, self.steps, self.preset, self.dpi, self.caption)
+        return presented(self.spec, self.steps, self.preset, self.dpi, self.caption,
+                         self.given)
 
     def svg_frames(self) -> dict[str, bytes]:
         """{file stem: SVG} for every step: the native renderer's own SVG, or

@@ -138,9 +138,10 @@ def avg_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
                       preset=preset, caption=caption)
 
 
-def from_module(module, input_size: Size, numerical: bool = False, labels: bool = True,
-                theme=None, max_steps: int | None = None, renderer: str = "native",
-                steps=None, preset: str = "web", caption: bool = False):
+def from_module(module, input_size: Size | None = None, numerical: bool = False,
+                labels: bool = True, theme=None, max_steps: int | None = None,
+                renderer: str = "native", steps=None, preset: str = "web",
+                caption: bool = False, input=None):
     """The animation of a torch.nn layer: Conv2d, ConvTranspose2d, MaxPool2d or AvgPool2d.
 
     Every function draws with `renderer` "native" (no system program) or
@@ -154,10 +155,24 @@ def from_module(module, input_size: Size, numerical: bool = False, labels: bool 
     `input_size` is the input's height and width (a size or a pair), or its
     shape as torch users write it, (N, C, H, W) or (C, H, W): a pooling
     layer takes its channel count from it.  The animation's describe()
-    then also says what the layer computes (convarith.describe)."""
+    then also says what the layer computes (convarith.describe).
+
+    With numerical=True and `input` (a tensor of shape (1, C, H, W) or (C, H,
+    W)), the figure draws the module's own weights and bias and that input,
+    rounded for display; the output it shows is the module's."""
     from .model.layers import input_shape
-    from .modules import module_call, module_layers
+    from .modules import module_call, module_given, module_layers
     name, kwargs = module_call(module)
+    given = None
+    if input is not None:
+        if not numerical and name in ("conv2d", "conv_transpose2d"):
+            raise ParameterError("input= draws the layer's numbers: give numerical=True "
+                                 "with it.")
+        given = module_given(module, input)
+        input_size = (1, len(given.input), len(given.input[0]), len(given.input[0][0]))
+    if input_size is None:
+        raise ParameterError("from_module needs input_size (a size, a pair, or the "
+                             "input's shape (N, C, H, W)) or input= (a tensor).")
     function = {"conv2d": conv2d, "conv_transpose2d": conv_transpose2d,
                 "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d}[name]
     look = dict(labels=labels, theme=theme, max_steps=max_steps, renderer=renderer,
@@ -179,6 +194,11 @@ def from_module(module, input_size: Size, numerical: bool = False, labels: bool 
     spec = animation.spec
     animation.layer = (module_layers(module)[0],
                        shape or (1, spec.in_channels, *spec.input_size))
+    if given is not None:
+        if animation.renderer != "native":
+            raise ParameterError("A module's own numbers are drawn by the native renderer: "
+                                 "drop renderer='tex', or input=.")
+        animation.given = given
     return animation
 
 

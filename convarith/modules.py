@@ -76,3 +76,20 @@ def module_layers(module) -> list:
     if op == "avg_pool2d" and kwargs.get("divisor_override") is None:
         kwargs.pop("divisor_override", None)
     return [make_layer(op, **kwargs)]
+
+
+def module_given(module, tensor):
+    """The numbers of `module` and of the input `tensor` ((1, C, H, W) or
+    (C, H, W)) as model.values.Given: what a figure of them draws."""
+    from .model.values import Given, frozen
+    shape = tuple(tensor.shape)
+    if len(shape) == 4 and shape[0] == 1:
+        tensor = tensor[0]
+    elif len(shape) != 3:
+        raise ParameterError(f"input= must be a tensor of shape (1, C, H, W) or (C, H, W), "
+                             f"not {shape}.")
+    weight = getattr(module, "weight", None)
+    bias = getattr(module, "bias", None)
+    return Given(input=frozen(tensor.detach().double().tolist()),
+                 weight=None if weight is None else frozen(weight.detach().double().tolist()),
+                 bias=None if bias is None else tuple(bias.detach().double().tolist()))

@@ -223,3 +223,38 @@ def test_from_module_takes_torch_shapes_and_describes_the_layer():
     assert described["output_size"] == [6, 6]
     with pytest.raises(ParameterError, match="expects an input with 2 channels"):
         convarith.from_module(conv, (3, 6, 6))
+
+
+@pytest.mark.parametrize("module", [nn.Conv2d(2, 2, 3, padding=1), nn.Conv2d(1, 3, 2, stride=2),
+                                    nn.ConvTranspose2d(2, 1, 3, stride=2),
+                                    nn.MaxPool2d(2), nn.AvgPool2d(3, 1, 1)],
+                         ids=["conv", "strided", "transposed", "max", "average"])
+def test_a_modules_own_numbers_are_drawn_and_its_output_shown(module):
+    import numpy as np
+
+    import convarith
+    from convarith.model.values import number_text
+    torch.manual_seed(1)
+    channels = getattr(module, "in_channels", 2)
+    x = torch.randn(1, channels, 4, 4)
+    animation = convarith.from_module(module, numerical=True, input=x)
+    described = animation.describe()
+    truth = module(x)[0].detach().double().numpy()
+    np.testing.assert_allclose(np.array(described["output"]), truth, atol=1e-5)  # float32
+    first = next(iter(animation.svg_frames().values())).decode()
+    assert f">{number_text(abs(float(x[0, 0, 1, 1])))}<" in first
+    if hasattr(module, "weight"):
+        np.testing.assert_array_equal(np.array(described["kernel"]),
+                                      module.weight.detach().double().numpy())
+        np.testing.assert_array_equal(np.array(described["bias"]),
+                                      module.bias.detach().double().numpy())
+    assert len(animation.frames()) == len(animation.steps) == len(animation.scene().steps)
+
+
+def test_a_modules_numbers_need_numerical_figures_and_the_native_renderer():
+    import convarith
+    x = torch.zeros(1, 1, 4, 4)
+    with pytest.raises(ParameterError, match="numerical=True"):
+        convarith.from_module(nn.Conv2d(1, 1, 3), input=x)
+    with pytest.raises(ParameterError, match="native renderer"):
+        convarith.from_module(nn.Conv2d(1, 1, 3), numerical=True, input=x, renderer="tex")

@@ -32,12 +32,14 @@ INPUTS = {"convolution": (SEED, INPUT_RANGE), "average": (SEED, INPUT_RANGE),
 
 @dataclass(frozen=True)
 class NumericalValues:
-    """What `values.NumericalValues` holds, as nested tuples: `input`
+    """Everything a numerical figure shows, as nested tuples: `input`
     (C_in, h, w), `kernel` (PyTorch's weight layout), `grid` (C_in, H, W),
     `shown_kernel` (C_out, C_in/G, kh, kw), `partial` (C_out, C_in/G, o_h,
-    o_w) and `output` (C_out, o_h, o_w).  Inputs, grid and weights are ints;
-    partial sums and outputs are floats (-inf for a max over padding only).
-    `kernel`, `shown_kernel` and `partial` are None for pooling."""
+    o_w) and `output` (C_out, o_h, o_w), with a layer's `bias` (C_out) added
+    to the partial sums when a module's own weights are drawn.  The seeded
+    inputs and weights are ints, a module's are floats; partial sums and
+    outputs are floats (-inf for a max over padding only).  `kernel`,
+    `shown_kernel` and `partial` are None for pooling."""
 
     input: tuple
     kernel: tuple | None
@@ -45,6 +47,7 @@ class NumericalValues:
     shown_kernel: tuple | None
     partial: tuple | None
     output: tuple
+    bias: tuple | None = None
 
 
 def weight_shape(spec: FigureSpec) -> tuple[int, int, int, int]:
@@ -131,20 +134,63 @@ def pool(spec: FigureSpec, grid) -> tuple:
                  for plane in grid)
 
 
-def compute(spec: FigureSpec) -> NumericalValues:
-    """All numbers of a numerical figure, as `values.compute` gives them."""
-    seed, (low, high) = INPUTS[spec.mode]
-    rng = Generator(seed)
-    x = frozen(rng.integers(low, high + 1, (spec.in_channels, *spec.input_size)))
+def compute(spec: FigureSpec, given=None) -> NumericalValues:
+    """All numbers of a numerical figure: seeded, or `given` (a Given: a
+    module's own weights and bias, and an input)."""
+    if given is None:
+        seed, (low, high) = INPUTS[spec.mode]
+        rng = Generator(seed)
+        x = frozen(rng.integers(low, high + 1, (spec.in_channels, *spec.input_size)))
+    else:
+        x = frozen(given.input)
     grid = drawn_grid(spec, x)
     if spec.mode != "convolution":
         return NumericalValues(input=x, kernel=None, grid=grid, shown_kernel=None,
-                          partial=None, output=pool(spec, grid))
+                               partial=None, output=pool(spec, grid))
     # the kernel comes after the input from the same stream
-    w = frozen(rng.integers(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1, weight_shape(spec)))
+    w = (frozen(rng.integers(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1, weight_shape(spec)))
+         if given is None else frozen(given.weight))
+    bias = None if given is None or given.bias is None else tuple(given.bias)
     shown = drawn_weights(spec, w)
     partial = convolve(spec, grid, shown)
-    output = tuple(tuple(tuple(float(sum(cell)) for cell in zip(*rows)) for rows in
-                         zip(*slices)) for slices in partial)
+    output = tuple(tuple(tuple(float(sum(cell)) + (bias[o] if bias else 0.0)
+                               for cell in zip(*rows)) for rows in zip(*slices))
+                   for o, slices in enumerate(partial))
     return NumericalValues(input=x, kernel=w, grid=grid, shown_kernel=shown,
-                      partial=partial, output=output)
+                           partial=partial, output=output, bias=bias)
+
+
+@dataclass(frozen=True)
+class Given:
+    """Numbers to draw instead of the seeded ones: an input (C_in, h, w), a
+    weight in PyTorch's layout and a bias (C_out) or None, as nested lists."""
+
+    input: tuple
+    weight: tuple | None = None
+    bias: tuple | None = None
+
+
+def whole_numbers(values: NumericalValues) -> bool:
+    """Whether the figure's inputs and weights are whole numbers (the seeded
+    ones are; a real layer's are not)."""
+    numbers = [values.input, values.kernel, values.bias]
+
+    def whole(nested):
+        if isinstance(nested, (tuple, list)):
+            return all(whole(item) for item in nested)
+        return nested is None or float(nested).is_integer()
+
+    return all(whole(n) for n in numbers)
+
+
+def number_text(value: float) -> str:
+    """A number as a figure shows it: whole numbers as they are, others
+    rounded to one decimal (none from 10), with a true minus sign."""
+    if value in (float("inf"), float("-inf")):
+        return str(value)
+    if float(value).is_integer():
+        text = str(int(value))
+    else:
+        text = f"{value:.{0 if abs(value) >= 10 else 1}f}"
+    text = {"-0": "0", "-0.0": "0.0"}.get(text, text)
+    return text.replace("-", "\u2212")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Optional, Sequence, Tuple
 
 from ..model.spec import FigureSpec
+from ..model.values import number_text, whole_numbers
 from . import cells as C
 from .legend import legend
 from .meaning import step_meaning
@@ -64,7 +65,7 @@ def value_text(at, value: str, size: str) -> Text:
     """A number at a cell's centre ("-" is set as a minus sign, -inf as −∞)."""
     if value == "-inf":
         spans = (Span("\u2212\u221e", "math"),)
-    elif value.startswith("-"):
+    elif value.startswith(("-", "\u2212")):
         spans = (Span("\u2212", "math"), Span(value[1:]))
     else:
         spans = (Span(value),)
@@ -111,12 +112,13 @@ def format_value(value: float, decimals: int) -> str:
 
 def shown_input(spec: FigureSpec, is_padding: bool, value) -> Optional[Tuple[str, str]]:
     """(text, size) of one input cell: max pooling pads with -inf, and padding
-    that average pooling does not count shows nothing."""
+    that average pooling does not count shows nothing; a fraction (a real
+    input's) is rounded and set smaller, to fit its cell."""
     if is_padding and spec.mode == "max":
         return "-inf", "tiny"
     if is_padding and spec.mode == "average" and not spec.count_include_pad:
         return None
-    return str(value), "value"
+    return number_text(value), "value" if float(value).is_integer() else "tiny"
 
 
 def grid_value_items(spec: FigureSpec, grid) -> list:
@@ -134,10 +136,17 @@ def grid_value_items(spec: FigureSpec, grid) -> list:
     return items
 
 
-def output_value_items(spec: FigureSpec, output) -> list:
+def output_value_items(spec: FigureSpec, output, whole: bool = True) -> list:
+    """The output's values; a real layer's (`whole` False) rounded and smaller."""
     out_h, out_w = spec.output_size
     decimals = output_decimals(spec)
-    return [value_text((x + 0.5, y + 0.5), format_value(output[r][c], decimals), "small")
+
+    def text(value):
+        if whole or value == float("-inf"):
+            return format_value(value, decimals), "small"
+        return number_text(value), "tiny"
+
+    return [value_text((x + 0.5, y + 0.5), *text(output[r][c]))
             for r in range(out_h) for c in range(out_w)
             for x, y in [C.cell(r, c, out_h)]]
 
@@ -234,7 +243,8 @@ def numerical_scene(spec: FigureSpec, values, steps: Sequence[int]) -> Scene:
     out_x, out_y = width + cols.overhang + 1, (height - out_h) // 2
     out_placement = Placement(shift=(out_x, out_y))
     in_values = Plane(FLAT, tuple(grid_value_items(spec, values.grid[0])), name="in0")
-    out_values = Plane(out_placement, tuple(output_value_items(spec, values.output[0])),
+    out_values = Plane(out_placement, tuple(output_value_items(spec, values.output[0],
+                                                                 whole_numbers(values))),
                        name="out0")
     margin = Cells(((-0.5, bottom - 0.5, out_x + out_w + 1, height - bottom + 1),),
                    invisible=True, role="margin")
@@ -247,8 +257,9 @@ def numerical_scene(spec: FigureSpec, values, steps: Sequence[int]) -> Scene:
         weights = []
         if values.shown_kernel is not None:
             kernel = values.shown_kernel[0][0]
-            weights = [Text(at=(x + 0.8, y + 0.2), spans=(Span(str(kernel[m][n])),),
-                            size="small", role="weight")
+            size = "small" if whole_numbers(values) else "tiny"
+            weights = [Text(at=(x + 0.8, y + 0.2), spans=(Span(number_text(kernel[m][n])),),
+                            size=size, role="weight")
                        for m, gr in enumerate(rows.footprint_cells(row))
                        for n, gc in enumerate(cols.footprint_cells(col))
                        for x, y in [C.cell(gr, gc, height)]]

@@ -9,10 +9,11 @@ other groups than the current output channel's are faded.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 from .planes import arithmetic_planes, numerical_planes
 from ..model.spec import FigureSpec
+from ..model.values import number_text, whole_numbers
 from . import cells as C
 from .build import (FADE, LINES, OBLIQUE, SHADE, _scene, footprint_items, grid_value_items,
                     input_plane_items, joining_lines, node, output_map, output_plane_items,
@@ -102,17 +103,23 @@ def _partial_text(channel: int, partial: str) -> tuple:
     return (Span("\u2192 p", "math"), Span(str(channel), "sub"), Span(f" = {partial}", "math"))
 
 
-def _equation(channel: int, slices, result: str) -> tuple:
+def _equation(channel: int, slices, result: str, bias: Optional[str] = None) -> tuple:
+    """'output channel 0: p0 + p1 (+ b) = 3 + 4 (+ 0.1) = 7', as spans."""
     spans = [Span(f"output channel {channel}: ")]
     for index, piece in enumerate(slices):
         spans += [Span((" + " if index else "") + "p", "math"), Span(str(piece["channel"]), "sub")]
-    if len(slices) > 1:
-        spans.append(Span(" = " + " + ".join(piece["partial"] for piece in slices), "math"))
+    terms = [piece["partial"] for piece in slices]
+    if bias is not None:
+        spans.append(Span(" + b", "math"))
+        terms.append(bias)
+    if len(terms) > 1:
+        spans.append(Span(" = " + " + ".join(terms), "math"))
     spans.append(Span(f" = {result}", "math"))
     return tuple(spans)
 
 
 def _numerical(spec: FigureSpec, values, steps: Sequence[int]):
+    whole = whole_numbers(values)
     rows, cols = spec.layouts
     height, width = rows.extent, cols.extent
     out_h, out_w = spec.output_size
@@ -132,7 +139,8 @@ def _numerical(spec: FigureSpec, values, steps: Sequence[int]):
             items.append(node((0, height + 0.1), f"input channel {c}", "small", "south west",
                               pad_x=0.0, bounds=False))
         static.append(Plane(placement, tuple(items), name=f"in{c}"))
-    out_values = {c: Plane(out_placement[c], tuple(output_value_items(spec, values.output[c])),
+    out_values = {c: Plane(out_placement[c], tuple(output_value_items(spec, values.output[c],
+                                                                    whole_numbers(values))),
                            name=f"out{c}") for c in out_placement}
     bottom = -rows.overhang
     key = legend(spec)
@@ -155,8 +163,8 @@ def _numerical(spec: FigureSpec, values, steps: Sequence[int]):
         for index, piece in enumerate(slices):
             items = [Cells(((0, 0, kw, kh),), fill=SHADE, role="weights"),
                      Grid((0, 0, kw, kh), LINES, role="weights")]
-            items += [Text(at=(x + 0.5, y + 0.5), spans=(Span(text),), size="small",
-                           role="weight")
+            items += [Text(at=(x + 0.5, y + 0.5), spans=(Span(text),),
+                           size="small" if whole else "tiny", role="weight")
                       for x, y, text in piece["weights"]]
             items.append(node((kw, kh / 2), _partial_text(piece["channel"], piece["partial"]),
                               "value", "west", role="partial"))
@@ -183,7 +191,9 @@ def _numerical(spec: FigureSpec, values, steps: Sequence[int]):
         if slices:
             result = planes["equation"]["result"]
             equation = node((planes["equation"]["x"], -planes["equation_room"] / 2),
-                            _equation(planes["channel"], slices, f"{result:.0f}"), "value",
+                            _equation(planes["channel"], slices, number_text(result),
+                                      None if values.bias is None
+                                      else number_text(values.bias[planes["channel"]])), "value",
                             "west", pad_x=0.0, role="sum")
             layers.append(Plane(FLAT, (equation,)))
         if key is not None:

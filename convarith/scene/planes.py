@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 
 from ..model.spec import FigureSpec
+from ..model.values import number_text
 from .build import OBLIQUE
 
 #: Empty cells between neighbouring planes of an oblique stack.
@@ -134,7 +135,7 @@ def numerical_planes(spec: FigureSpec, step: int, height: int, width: int,
             slices.append({
                 "channel": plane["channel"],
                 "y": plane["offset"] + (height - kh) / 2,
-                "weights": [(n, kh - 1 - m, str(values.shown_kernel[channel][j][m][n]))
+                "weights": [(n, kh - 1 - m, number_text(values.shown_kernel[channel][j][m][n]))
                             for m in range(kh) for n in range(kw)],
                 "partial": terms[-1]})
     output = values.output[channel][row][col]
@@ -158,10 +159,13 @@ def _longest_equation(spec: FigureSpec, values) -> int:
         for row, col in itertools.product(range(rows), range(cols)):
             result = values.output[channel][row][col]
             terms = " + ".join(_number(p[row][col]) for p in values.partial[channel])
-            text = f"output channel {channel}: {names} = {terms} = {result:.0f}"
+            if values.bias is not None:
+                names += " + b"
+                terms += f" + {number_text(values.bias[channel])}"
+            text = f"output channel {channel}: {names} = {terms} = {number_text(result)}"
             longest = max(longest, len(text))
     return longest
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return number_text(value)
