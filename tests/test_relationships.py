@@ -980,6 +980,12 @@ EXAMPLES: dict[str, Example] = {
     "same padding, output": Example(
         r"o = \left\lfloor \frac{7 + 1 + 2 - 4}{2} \right\rfloor + 1 = 4 = \lceil 7/2 \rceil",
         "o", 4, lambda: conv_output_size(7 + sum(same_padding(7, 4, 2)), 4, 2)),
+    "same padding, stride 2, even input": Example(
+        r"P = \max\bigl((\lceil 8/2 \rceil - 1)\cdot 2 + 3 - 8,\ 0\bigr) = 1", "P", 1,
+        lambda: sum(same_padding(8, 3, 2))),
+    "symmetric padding, stride 2, even input": Example(
+        r"\lfloor (8 + 2 - 3)/2 \rfloor + 1 = 4 = \lceil 8/2 \rceil", None, 4,
+        lambda: conv_output_size(8, 3, 2, 1)),
     "receptive field": Example(
         r"r = 1 + 2\cdot 1 + 2\cdot 1 + 1\cdot 1 + 4\cdot 2 = 14", "r", 14,
         lambda: receptive_field(RF_STACK)[0]),
