@@ -108,3 +108,77 @@ def test_transposed_layer_bias_and_cost():
 def test_bullets_are_not_taken_from_the_bitmap_companion_font():
     source = (re.sub(r"%.*", "", open("conv_arithmetic.tex", encoding="utf-8").read()))
     assert r"\renewcommand{\labelitemi}{\ensuremath{\bullet}}" in source
+
+
+def test_numpy_modes_are_valid_full_and_same_with_the_odd_cell_before():
+    assert _in_report(r"keeps $k/2$ padding cells before the input and $k/2 - 1$ after it")
+    rng = np.random.default_rng(5)
+    for i, k in itertools.product(range(4, 12), range(1, 5)):
+        x, w = rng.standard_normal(i), rng.standard_normal(k)
+        xt = torch.from_numpy(x).view(1, 1, -1)
+        wt = torch.from_numpy(w).view(1, 1, -1)
+        for mode, before, after in (("valid", 0, 0), ("full", k - 1, k - 1),
+                                    ("same", k // 2, (k - 1) // 2)):
+            layer = F.conv1d(F.pad(xt, (before, after)), wt).flatten().numpy()
+            assert np.allclose(np.correlate(x, w, mode), layer)
+            # convolve flips the kernel; correlate does not
+            flipped = F.conv1d(F.pad(xt, (before, after)), wt.flip(-1)).flatten().numpy()
+            assert np.allclose(np.convolve(x, w, mode), flipped)
+        assert len(np.correlate(x, w, "valid")) == conv_output_size(i, k)
+        if k % 2 == 0:
+            assert (k // 2, (k - 1) // 2) == same_padding(i, k)[::-1]
+
+
+def test_jax_input_dilation_is_pytorchs_transposed_convolution():
+    """The lhs_dilation form of Relationship 29, evaluated with torch (a
+    zero-stuffed input, pads (q_lo, q_hi), flipped kernel), equals
+    conv_transpose1d."""
+    assert _in_report(r"\code{jax.lax.conv\_transpose} builds these arguments itself")
+    torch.manual_seed(2)
+    for k, s, p, d, a in itertools.product((1, 2, 3, 4), (1, 2, 3), (0, 1, 2), (1, 2), (0, 1, 2)):
+        span = d * (k - 1) + 1
+        if a >= s or p > span - 1:
+            continue
+        y = torch.randn(1, 1, 5, dtype=torch.float64)
+        w = torch.randn(1, 1, k, dtype=torch.float64)
+        stuffed = torch.zeros(1, 1, (5 - 1) * s + 1, dtype=torch.float64)
+        stuffed[..., ::s] = y
+        q_lo, q_hi = span - 1 - p, span - 1 - p + a
+        emulated = F.conv1d(F.pad(stuffed, (q_lo, q_hi)), w.flip(-1), dilation=d)
+        reference = F.conv_transpose1d(y, w, stride=s, padding=p, output_padding=a, dilation=d)
+        assert torch.allclose(emulated, reference)
+
+
+def test_keras_causal_padding_is_an_explicit_left_pad():
+    assert _in_report(r"\code{F.pad(x, ((k - 1) * d, 0))}")
+    torch.manual_seed(3)
+    for k, d in itertools.product((2, 3, 4), (1, 2, 3)):
+        x = torch.randn(1, 1, 12, dtype=torch.float64)
+        w = torch.randn(1, 1, k, dtype=torch.float64)
+        y = F.conv1d(F.pad(x, ((k - 1) * d, 0)), w, dilation=d)
+        assert y.shape[-1] == 12
+        # output t reads no input after t
+        changed = x.clone()
+        changed[..., 7:] += 1.0
+        later = F.conv1d(F.pad(changed, ((k - 1) * d, 0)), w, dilation=d)
+        assert torch.equal(y[..., :7], later[..., :7])
+
+
+def test_channels_last_only_moves_the_axes():
+    """A convolution on NHWC data with HWIO weights, the weights permuted from
+    PyTorch's OIHW by (2, 3, 1, 0), gives PyTorch's result permuted."""
+    assert _in_report(r"a permutation of the axes by $(2, 3, 1, 0)$")
+    torch.manual_seed(4)
+    x = torch.randn(2, 3, 7, 6, dtype=torch.float64)
+    w = torch.randn(4, 3, 3, 2, dtype=torch.float64)
+    reference = F.conv2d(x, w, stride=(2, 1), padding=(1, 0))
+    nhwc = x.permute(0, 2, 3, 1).numpy()
+    hwio = w.permute(2, 3, 1, 0).numpy()
+    padded = np.pad(nhwc, ((0, 0), (1, 1), (0, 0), (0, 0)))
+    o_h, o_w = reference.shape[2:]
+    out = np.zeros((2, o_h, o_w, 4))
+    for r, c in itertools.product(range(o_h), range(o_w)):
+        window = padded[:, 2 * r:2 * r + 3, c:c + 2, :]
+        out[:, r, c, :] = np.einsum("nhwi,hwio->no", window, hwio)
+    assert np.allclose(out, reference.permute(0, 2, 3, 1).numpy())
+    assert (o_h, o_w) == (conv_output_size(7, 3, 2, 1), conv_output_size(6, 2))

@@ -356,6 +356,7 @@ def dependency_span(layers) -> tuple[int, int]:
 
 
 RNG = random.Random(1603)
+RNG_NP = np.random.default_rng(1603)
 
 
 def direct_cases(max_i=12, max_k=5, max_s=4, max_p=3, max_d=3):
@@ -797,6 +798,80 @@ def _check_r25(box):
         assert [max(layout.footprint_cells(t)) - left for t in range(i)] == list(range(i))
 
 
+def keras_deconv_output_length(i_t: int, k: int, padding: str, a: int | None, s: int,
+                               d: int = 1) -> int:
+    """Keras's rule for a Conv2DTranspose's output size along one axis
+    (keras.utils.conv_utils.deconv_output_length), written down because
+    Keras is not installed here."""
+    span = k + (k - 1) * (d - 1)
+    if a is None:
+        return i_t * s + max(span - s, 0) if padding == "valid" else i_t * s
+    pad = span // 2 if padding == "same" else 0
+    return (i_t - 1) * s + span - 2 * pad + a
+
+
+def _check_r28(box):
+    checked = 0
+    for i_t, k, s, d in itertools.product(range(1, 7), range(1, 6), range(1, 4), range(1, 3)):
+        k_eff = effective_kernel_size(k, d)
+        values = {"i'": i_t, "s": s, "k_{\\mathrm{eff}}": k_eff}
+        valid, same = box.value(0, values), box.value(1, values)
+        assert valid == keras_deconv_output_length(i_t, k, "valid", None, s, d)
+        assert same == keras_deconv_output_length(i_t, k, "same", None, s, d)
+        # "VALID" is the transpose of an unpadded convolution from `valid`
+        # cells, with PyTorch's output padding max(s - k_eff, 0)
+        assert conv_output_size(valid, k, s, 0, d) == i_t
+        assert valid == transposed_output_size(i_t, k, s, 0, d, max(s - k_eff, 0))
+        # "SAME" is the transpose of the same-padded convolution from s i' cells
+        before, after = same_padding(same, k, s, d)
+        assert count_positions(same, k, s, before, d, after=after) == i_t
+        for a in range(s):
+            for padding, q in (("valid", 0), ("same", k_eff // 2)):
+                values_a = dict(values, q=q, a=a)
+                assert box.value(2, values_a) == keras_deconv_output_length(
+                    i_t, k, padding, a, s, d)
+            checked += 1
+    assert checked > 100
+
+
+def jax_conv_general_dilated(x, w, stride: int, pads: tuple[int, int], lhs: int = 1,
+                             rhs: int = 1) -> np.ndarray:
+    """One axis of jax.lax.conv_general_dilated, written down because JAX is
+    not installed here: dilate the input by `lhs`, pad by the pair `pads`
+    (a negative entry cuts cells off), then cross-correlate with the kernel
+    dilated by `rhs`, moving by `stride`."""
+    stretched = np.zeros((len(x) - 1) * lhs + 1)
+    stretched[::lhs] = x
+    lo, hi = pads
+    padded = np.concatenate([np.zeros(max(lo, 0)), stretched, np.zeros(max(hi, 0))])
+    padded = padded[max(-lo, 0):len(padded) - max(-hi, 0)]
+    return correlate(padded, w, rhs)[::stride]
+
+
+def _check_r29(box):
+    for i, k, s, l, d, lo, hi in itertools.product(range(1, 7), range(1, 4), range(1, 4),
+                                                   range(1, 4), range(1, 3), range(-1, 3),
+                                                   range(-1, 3)):
+        k_eff = effective_kernel_size(k, d)
+        values = {"i": i, "l": l, "s": s, "k_{\\mathrm{eff}}": k_eff,
+                  "q_{\\mathrm{lo}}": lo, "q_{\\mathrm{hi}}": hi}
+        if (i - 1) * l + 1 + lo + hi < k_eff:
+            continue
+        out = jax_conv_general_dilated(np.ones(i), np.ones(k), s, (lo, hi), l, d)
+        assert box.value(0, values) == len(out)
+    for i_t, k, s, p, d, a in itertools.product(range(1, 6), range(1, 5), range(1, 4),
+                                                range(3), range(1, 3), range(3)):
+        k_eff = effective_kernel_size(k, d)
+        if a >= s or p > k_eff - 1:
+            continue
+        values = {"k_{\\mathrm{eff}}": k_eff, "p": p, "a": a}
+        pads = (box.value(1, values), box.value(2, values))
+        y = RNG_NP.standard_normal(i_t)
+        w = RNG_NP.standard_normal(k)
+        emulated = jax_conv_general_dilated(y, w[::-1], 1, pads, lhs=s, rhs=d)
+        assert np.allclose(emulated, scatter_transposed(y, w, s, p, d, a))
+
+
 def _pixel_shuffle(x: np.ndarray, r: int) -> np.ndarray:
     """Move each group of r*r channels into an r x r block, by index."""
     c, h, w = x.shape
@@ -890,6 +965,14 @@ BOXES: dict[str, Box] = {
     "rel:subsampling": Box(27, (
         r"o_1 = i + 2p - k_{\mathrm{eff}} + 1",
         r"o = \left\lfloor \frac{o_1 - 1}{s} \right\rfloor + 1"), _check_r27),
+    "rel:keras-transposed": Box(28, (
+        r"o' = s i' + \max(k_{\mathrm{eff}} - s,\ 0)",
+        r"o' = s i'",
+        r"o' = (i' - 1)s + k_{\mathrm{eff}} - 2q + a"), _check_r28),
+    "rel:jax": Box(29, (
+        r"o = \left\lfloor \frac{(i - 1)l + 1 + q_{\mathrm{lo}} + q_{\mathrm{hi}} - k_{\mathrm{eff}}}{s} \right\rfloor + 1",
+        r"q_{\mathrm{lo}} = k_{\mathrm{eff}} - 1 - p",
+        r"q_{\mathrm{hi}} = k_{\mathrm{eff}} - 1 - p + a"), _check_r29),
 }
 
 
