@@ -872,6 +872,29 @@ def _check_r29(box):
         assert np.allclose(emulated, scatter_transposed(y, w, s, p, d, a))
 
 
+def _check_r30(box):
+    """Build the column matrix of a 2-D convolution cell by cell, and check
+    its size and that one matrix product gives the convolution."""
+    for n_in, n_out, kh, kw, s, p, d in itertools.product((1, 3), (2,), (1, 2, 3), (1, 3),
+                                                          (1, 2), (0, 1), (1, 2)):
+        x = RNG_NP.standard_normal((n_in, 6, 7))
+        w = RNG_NP.standard_normal((n_out, n_in, kh, kw))
+        padded = np.pad(x, ((0, 0), (p, p), (p, p)))
+        o_h, o_w = conv_output_size(6, kh, s, p, d), conv_output_size(7, kw, s, p, d)
+        columns = np.stack([
+            padded[:, r * s:r * s + (kh - 1) * d + 1:d, c * s:c * s + (kw - 1) * d + 1:d].ravel()
+            for r in range(o_h) for c in range(o_w)], axis=1)
+        values = {"n_{\\mathrm{in}}": n_in, "k_h": kh, "k_w": kw, "o_h": o_h, "o_w": o_w}
+        assert box.value(0, values) == columns.size
+        product = (w.reshape(n_out, -1) @ columns).reshape(n_out, o_h, o_w)
+        direct = np.array([[[sum(w[q, ch, u, v] * padded[ch, r * s + u * d, c * s + v * d]
+                                 for ch in range(n_in) for u in range(kh) for v in range(kw))
+                             for c in range(o_w)] for r in range(o_h)] for q in range(n_out)])
+        assert np.allclose(product, direct)
+        assert n_out * columns.size == layer_arithmetic.multiply_accumulates(
+            n_in, n_out, (kh, kw), (o_h, o_w))
+
+
 def _pixel_shuffle(x: np.ndarray, r: int) -> np.ndarray:
     """Move each group of r*r channels into an r x r block, by index."""
     c, h, w = x.shape
@@ -973,6 +996,7 @@ BOXES: dict[str, Box] = {
         r"o = \left\lfloor \frac{(i - 1)l + 1 + q_{\mathrm{lo}} + q_{\mathrm{hi}} - k_{\mathrm{eff}}}{s} \right\rfloor + 1",
         r"q_{\mathrm{lo}} = k_{\mathrm{eff}} - 1 - p",
         r"q_{\mathrm{hi}} = k_{\mathrm{eff}} - 1 - p + a"), _check_r29),
+    "rel:im2col": Box(30, (r"E = n_{\mathrm{in}} k_h k_w o_h o_w",), _check_r30),
 }
 
 
@@ -1069,6 +1093,10 @@ EXAMPLES: dict[str, Example] = {
     "symmetric padding, stride 2, even input": Example(
         r"\lfloor (8 + 2 - 3)/2 \rfloor + 1 = 4 = \lceil 8/2 \rceil", None, 4,
         lambda: conv_output_size(8, 3, 2, 1)),
+    "im2col copy": Example(
+        r"E = 64 \cdot 3 \cdot 3 \cdot 56 \cdot 56 = 1806336", "E", 1806336,
+        lambda: layer_arithmetic.multiply_accumulates(
+            64, 1, (3, 3), (conv_output_size(56, 3, 1, 1),) * 2)),
     "receptive field": Example(
         r"r = 1 + 2\cdot 1 + 2\cdot 1 + 1\cdot 1 + 4\cdot 2 = 14", "r", 14,
         lambda: receptive_field(RF_STACK)[0]),
