@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from convarith.model.geometry import conv_output_size
-from tests.test_relationships import normalise, report_source
+from test_relationships import normalise, report_source  # tests/ is on sys.path (conftest.py)
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional

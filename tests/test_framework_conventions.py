@@ -12,7 +12,7 @@ import pytest
 
 from convarith.model import layer_arithmetic
 from convarith.model.geometry import conv_output_size, same_padding
-from tests.test_relationships import normalise, report_source
+from test_relationships import normalise, report_source  # tests/ is on sys.path (conftest.py)
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional

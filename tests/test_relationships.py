@@ -993,7 +993,8 @@ BOXES: dict[str, Box] = {
         r"o' = s i'",
         r"o' = (i' - 1)s + k_{\mathrm{eff}} - 2q + a"), _check_r28),
     "rel:jax": Box(29, (
-        r"o = \left\lfloor \frac{(i - 1)l + 1 + q_{\mathrm{lo}} + q_{\mathrm{hi}} - k_{\mathrm{eff}}}{s} \right\rfloor + 1",
+        r"o = \left\lfloor \frac{(i - 1)l + 1 + q_{\mathrm{lo}} + q_{\mathrm{hi}}"
+        r" - k_{\mathrm{eff}}}{s} \right\rfloor + 1",
         r"q_{\mathrm{lo}} = k_{\mathrm{eff}} - 1 - p",
         r"q_{\mathrm{hi}} = k_{\mathrm{eff}} - 1 - p + a"), _check_r29),
     "rel:im2col": Box(30, (r"E = n_{\mathrm{in}} k_h k_w o_h o_w",), _check_r30),
