@@ -356,6 +356,7 @@ def dependency_span(layers) -> tuple[int, int]:
 
 
 RNG = random.Random(1603)
+RNG_NP = np.random.default_rng(1603)
 
 
 def direct_cases(max_i=12, max_k=5, max_s=4, max_p=3, max_d=3):
@@ -797,6 +798,103 @@ def _check_r25(box):
         assert [max(layout.footprint_cells(t)) - left for t in range(i)] == list(range(i))
 
 
+def keras_deconv_output_length(i_t: int, k: int, padding: str, a: int | None, s: int,
+                               d: int = 1) -> int:
+    """Keras's rule for a Conv2DTranspose's output size along one axis
+    (keras.utils.conv_utils.deconv_output_length), written down because
+    Keras is not installed here."""
+    span = k + (k - 1) * (d - 1)
+    if a is None:
+        return i_t * s + max(span - s, 0) if padding == "valid" else i_t * s
+    pad = span // 2 if padding == "same" else 0
+    return (i_t - 1) * s + span - 2 * pad + a
+
+
+def _check_r28(box):
+    checked = 0
+    for i_t, k, s, d in itertools.product(range(1, 7), range(1, 6), range(1, 4), range(1, 3)):
+        k_eff = effective_kernel_size(k, d)
+        values = {"i'": i_t, "s": s, "k_{\\mathrm{eff}}": k_eff}
+        valid, same = box.value(0, values), box.value(1, values)
+        assert valid == keras_deconv_output_length(i_t, k, "valid", None, s, d)
+        assert same == keras_deconv_output_length(i_t, k, "same", None, s, d)
+        # "VALID" is the transpose of an unpadded convolution from `valid`
+        # cells, with PyTorch's output padding max(s - k_eff, 0)
+        assert conv_output_size(valid, k, s, 0, d) == i_t
+        assert valid == transposed_output_size(i_t, k, s, 0, d, max(s - k_eff, 0))
+        # "SAME" is the transpose of the same-padded convolution from s i' cells
+        before, after = same_padding(same, k, s, d)
+        assert count_positions(same, k, s, before, d, after=after) == i_t
+        for a in range(s):
+            for padding, q in (("valid", 0), ("same", k_eff // 2)):
+                values_a = dict(values, q=q, a=a)
+                assert box.value(2, values_a) == keras_deconv_output_length(
+                    i_t, k, padding, a, s, d)
+            checked += 1
+    assert checked > 100
+
+
+def jax_conv_general_dilated(x, w, stride: int, pads: tuple[int, int], lhs: int = 1,
+                             rhs: int = 1) -> np.ndarray:
+    """One axis of jax.lax.conv_general_dilated, written down because JAX is
+    not installed here: dilate the input by `lhs`, pad by the pair `pads`
+    (a negative entry cuts cells off), then cross-correlate with the kernel
+    dilated by `rhs`, moving by `stride`."""
+    stretched = np.zeros((len(x) - 1) * lhs + 1)
+    stretched[::lhs] = x
+    lo, hi = pads
+    padded = np.concatenate([np.zeros(max(lo, 0)), stretched, np.zeros(max(hi, 0))])
+    padded = padded[max(-lo, 0):len(padded) - max(-hi, 0)]
+    return correlate(padded, w, rhs)[::stride]
+
+
+def _check_r29(box):
+    for i, k, s, l, d, lo, hi in itertools.product(range(1, 7), range(1, 4), range(1, 4),
+                                                   range(1, 4), range(1, 3), range(-1, 3),
+                                                   range(-1, 3)):
+        k_eff = effective_kernel_size(k, d)
+        values = {"i": i, "l": l, "s": s, "k_{\\mathrm{eff}}": k_eff,
+                  "q_{\\mathrm{lo}}": lo, "q_{\\mathrm{hi}}": hi}
+        if (i - 1) * l + 1 + lo + hi < k_eff:
+            continue
+        out = jax_conv_general_dilated(np.ones(i), np.ones(k), s, (lo, hi), l, d)
+        assert box.value(0, values) == len(out)
+    for i_t, k, s, p, d, a in itertools.product(range(1, 6), range(1, 5), range(1, 4),
+                                                range(3), range(1, 3), range(3)):
+        k_eff = effective_kernel_size(k, d)
+        if a >= s or p > k_eff - 1:
+            continue
+        values = {"k_{\\mathrm{eff}}": k_eff, "p": p, "a": a}
+        pads = (box.value(1, values), box.value(2, values))
+        y = RNG_NP.standard_normal(i_t)
+        w = RNG_NP.standard_normal(k)
+        emulated = jax_conv_general_dilated(y, w[::-1], 1, pads, lhs=s, rhs=d)
+        assert np.allclose(emulated, scatter_transposed(y, w, s, p, d, a))
+
+
+def _check_r30(box):
+    """Build the column matrix of a 2-D convolution cell by cell, and check
+    its size and that one matrix product gives the convolution."""
+    for n_in, n_out, kh, kw, s, p, d in itertools.product((1, 3), (2,), (1, 2, 3), (1, 3),
+                                                          (1, 2), (0, 1), (1, 2)):
+        x = RNG_NP.standard_normal((n_in, 6, 7))
+        w = RNG_NP.standard_normal((n_out, n_in, kh, kw))
+        padded = np.pad(x, ((0, 0), (p, p), (p, p)))
+        o_h, o_w = conv_output_size(6, kh, s, p, d), conv_output_size(7, kw, s, p, d)
+        columns = np.stack([
+            padded[:, r * s:r * s + (kh - 1) * d + 1:d, c * s:c * s + (kw - 1) * d + 1:d].ravel()
+            for r in range(o_h) for c in range(o_w)], axis=1)
+        values = {"n_{\\mathrm{in}}": n_in, "k_h": kh, "k_w": kw, "o_h": o_h, "o_w": o_w}
+        assert box.value(0, values) == columns.size
+        product = (w.reshape(n_out, -1) @ columns).reshape(n_out, o_h, o_w)
+        direct = np.array([[[sum(w[q, ch, u, v] * padded[ch, r * s + u * d, c * s + v * d]
+                                 for ch in range(n_in) for u in range(kh) for v in range(kw))
+                             for c in range(o_w)] for r in range(o_h)] for q in range(n_out)])
+        assert np.allclose(product, direct)
+        assert n_out * columns.size == layer_arithmetic.multiply_accumulates(
+            n_in, n_out, (kh, kw), (o_h, o_w))
+
+
 def _pixel_shuffle(x: np.ndarray, r: int) -> np.ndarray:
     """Move each group of r*r channels into an r x r block, by index."""
     c, h, w = x.shape
@@ -890,6 +988,16 @@ BOXES: dict[str, Box] = {
     "rel:subsampling": Box(27, (
         r"o_1 = i + 2p - k_{\mathrm{eff}} + 1",
         r"o = \left\lfloor \frac{o_1 - 1}{s} \right\rfloor + 1"), _check_r27),
+    "rel:keras-transposed": Box(28, (
+        r"o' = s i' + \max(k_{\mathrm{eff}} - s,\ 0)",
+        r"o' = s i'",
+        r"o' = (i' - 1)s + k_{\mathrm{eff}} - 2q + a"), _check_r28),
+    "rel:jax": Box(29, (
+        r"o = \left\lfloor \frac{(i - 1)l + 1 + q_{\mathrm{lo}} + q_{\mathrm{hi}}"
+        r" - k_{\mathrm{eff}}}{s} \right\rfloor + 1",
+        r"q_{\mathrm{lo}} = k_{\mathrm{eff}} - 1 - p",
+        r"q_{\mathrm{hi}} = k_{\mathrm{eff}} - 1 - p + a"), _check_r29),
+    "rel:im2col": Box(30, (r"E = n_{\mathrm{in}} k_h k_w o_h o_w",), _check_r30),
 }
 
 
@@ -980,6 +1088,16 @@ EXAMPLES: dict[str, Example] = {
     "same padding, output": Example(
         r"o = \left\lfloor \frac{7 + 1 + 2 - 4}{2} \right\rfloor + 1 = 4 = \lceil 7/2 \rceil",
         "o", 4, lambda: conv_output_size(7 + sum(same_padding(7, 4, 2)), 4, 2)),
+    "same padding, stride 2, even input": Example(
+        r"P = \max\bigl((\lceil 8/2 \rceil - 1)\cdot 2 + 3 - 8,\ 0\bigr) = 1", "P", 1,
+        lambda: sum(same_padding(8, 3, 2))),
+    "symmetric padding, stride 2, even input": Example(
+        r"\lfloor (8 + 2 - 3)/2 \rfloor + 1 = 4 = \lceil 8/2 \rceil", None, 4,
+        lambda: conv_output_size(8, 3, 2, 1)),
+    "im2col copy": Example(
+        r"E = 64 \cdot 3 \cdot 3 \cdot 56 \cdot 56 = 1806336", "E", 1806336,
+        lambda: layer_arithmetic.multiply_accumulates(
+            64, 1, (3, 3), (conv_output_size(56, 3, 1, 1),) * 2)),
     "receptive field": Example(
         r"r = 1 + 2\cdot 1 + 2\cdot 1 + 1\cdot 1 + 4\cdot 2 = 14", "r", 14,
         lambda: receptive_field(RF_STACK)[0]),
