@@ -196,7 +196,8 @@ class Animation:
         .webp, .apng, or a .pdf/.svg/.png storyboard)."""
         from .export.writers import write_outputs
         from .export.timing import check_timing
-        [written] = write_outputs(self, [path], check_timing(fps, hold_last))
+        from .model.vocabulary import KEYWORDS
+        [written] = write_outputs(self, [path], check_timing(fps, hold_last, KEYWORDS))
         return written
 
     def _repr_html_(self) -> str:

@@ -27,7 +27,8 @@ def _animation(name: str, kind: str, renderer: str = "native", **parameters):
 
 
 def _kind(numerical: bool) -> str:
-    return "numerical" if numerical else "arithmetic"
+    from .model.parameters import switch
+    return "numerical" if switch("numerical", numerical) else "arithmetic"
 
 
 def conv2d(input_size: Size, kernel_size: Size, stride: Size = 1,

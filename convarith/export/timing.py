@@ -5,8 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from numbers import Real
 
 from ..errors import ParameterError
+from ..model.vocabulary import Vocabulary
+
+#: How the command line names the timing (the API passes KEYWORDS).
+FLAGS = Vocabulary("flag")
 
 #: Videos are encoded at no fewer frames per second than this, so players and
 #: slide software seek and loop smoothly; each step spans a whole number of them.
@@ -45,12 +50,13 @@ class Timing:
         return [per_step] * (steps - 1) + [per_step + hold]
 
 
-def check_timing(fps, hold_last) -> Timing:
-    """A Timing, or the ParameterError the command line gives for these values."""
-    for flag, value, (low, high) in (("--fps", fps, FPS_RANGE),
-                                      ("--hold-last", hold_last, HOLD_RANGE)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+def check_timing(fps, hold_last, words: Vocabulary = FLAGS) -> Timing:
+    """A Timing, or a ParameterError naming the value as `words` do (the
+    command line's flags by default, the API's keywords with KEYWORDS)."""
+    for key, value, (low, high) in (("fps", fps, FPS_RANGE),
+                                    ("hold_last", hold_last, HOLD_RANGE)):
+        if isinstance(value, bool) or not isinstance(value, Real) \
                 or not low <= value <= high:   # also refuses nan
-            raise ParameterError(f"{flag} must be a number between {low} and {high}, "
-                                 f"not {value!r}.")
+            raise ParameterError(f"{words[key]} must be a number between {low} and "
+                                 f"{high}, not {value!r}.")
     return Timing(float(fps), float(hold_last))
