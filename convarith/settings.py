@@ -50,9 +50,14 @@ def max_steps() -> int:
 
 
 def cache_dir() -> Path:
+    """An absolute path: pdflatex runs in a directory of its own, where a
+    relative path to its format would name another file.  A relative
+    XDG_CACHE_HOME is ignored, as the XDG base directory rules require."""
     if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(os.path.abspath(os.path.expanduser(os.environ[CACHE_ENV])))
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "convarith"
 
 
@@ -87,6 +92,20 @@ def single_blas_thread() -> None:
     OpenBLAS thread per core, which costs each of the build's processes
     about 50 ms of CPU time that the other make jobs could use."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def setting_problem(program: str) -> str | None:
+    """Why the program a setting names cannot be run, or None."""
+    import shutil
+    if os.path.isdir(program):
+        return "is a directory"
+    if os.sep in program and not os.path.exists(program):
+        return "does not exist"
+    if os.sep in program and not os.access(program, os.X_OK):
+        return "is not executable"
+    if shutil.which(program) is None:
+        return "was not found"
+    return None
 
 
 def chosen_ffmpeg() -> str | None:
