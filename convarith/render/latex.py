@@ -145,15 +145,15 @@ def compile_tex(tex: str, label: str = "figure") -> bytes:
                                         workdir, env, label)
             if result.returncode == 0 and pdf_path.exists():
                 return pdf_path.read_bytes()
-            if not re.search(r"^! ", log, re.MULTILINE):
-                # Not an error in the document: pdflatex could not start from
-                # the format.  Drop it and compile the plain way.
-                from .texformat import forget
-                forget(preloaded[1])
-                preloaded = None
-        if preloaded is None:
-            source.write_text(tex, encoding="utf-8")
-            result, log = _run_pdflatex(command, workdir, env, label)
+            # The format may be what failed (it was removed under us, or made
+            # from another preamble, so the document's commands are unknown to
+            # it): the plain way decides, and drops the format if it succeeds.
+            pdf_path.unlink(missing_ok=True)
+        source.write_text(tex, encoding="utf-8")
+        result, log = _run_pdflatex(command, workdir, env, label)
+        if preloaded is not None and result.returncode == 0 and pdf_path.exists():
+            from .texformat import forget
+            forget(preloaded[1])
         if result.returncode != 0 or not pdf_path.exists():
             missing = _missing_file(log)
             if missing in TEX_FILES:
