@@ -133,7 +133,7 @@ def test_no_temporary_file_is_left_and_a_failed_write_keeps_the_old_file(tmp_pat
 
     def broken(*args, **kwargs):
         raise RuntimeError("encoder failed")
-    monkeypatch.setattr(animated, "gif_bytes", broken)
+    monkeypatch.setattr(animated, "write_gif_frames", broken)
     with pytest.raises(RuntimeError):
         write_outputs(Frames(), [path], Timing())
     assert path.read_bytes() == b"old"

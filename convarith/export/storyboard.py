@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..files import write_bytes_atomic
 from ..model.describe import figure_values
 from ..model.spec import FigureSpec
 from ..scene.meaning import grid_columns, step_label
@@ -51,15 +50,15 @@ def storyboard_png(pdf: bytes, dpi: int) -> bytes:
 
 
 @register(".pdf", "storyboard")
-def write_storyboard_pdf(path: Path, rendering, timing) -> None:
-    write_bytes_atomic(path, rendering.storyboard_pdf())
+def write_storyboard_pdf(target: Path, rendering, timing) -> None:
+    target.write_bytes(rendering.storyboard_pdf())
 
 
 @register(".svg", "storyboard")
-def write_storyboard_svg(path: Path, rendering, timing) -> None:
-    write_bytes_atomic(path, rendering.storyboard_svg())
+def write_storyboard_svg(target: Path, rendering, timing) -> None:
+    target.write_bytes(rendering.storyboard_svg())
 
 
 @register(".png", "storyboard")
-def write_storyboard_png(path: Path, rendering, timing) -> None:
-    write_bytes_atomic(path, rendering.storyboard_png())
+def write_storyboard_png(target: Path, rendering, timing) -> None:
+    target.write_bytes(rendering.storyboard_png())
