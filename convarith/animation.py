@@ -10,8 +10,9 @@ version, so showing or saving the same figure again reuses its PDF and frames.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
-import tempfile
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,12 +47,20 @@ def _step_pdfs(spec: FigureSpec, fingerprint: str) -> tuple[bytes, ...]:
 @lru_cache(maxsize=4)
 def _frames(spec: FigureSpec, dpi: int, fingerprint: str) -> tuple:
     from .render.raster import render_pages
-    with tempfile.TemporaryDirectory(prefix="convarith-frames-") as workdir:
-        paths = []
-        for step, pdf in enumerate(_step_pdfs(spec, fingerprint)):
-            paths.append(Path(workdir, f"{spec.step_name(step)}.pdf"))
-            paths[-1].write_bytes(pdf)
+    with _page_files(spec, _step_pdfs(spec, fingerprint)) as paths:
         return tuple(render_pages(paths, dpi))
+
+
+@contextlib.contextmanager
+def _page_files(spec: FigureSpec, pages):
+    """The step PDFs as files in a private directory (swept by a later run
+    if this process is killed), for the rasteriser."""
+    from .files import private_workdir
+    with private_workdir("frames") as workdir:
+        paths = [Path(workdir, f"{spec.step_name(step)}.pdf") for step in range(len(pages))]
+        for path, pdf in zip(paths, pages):
+            path.write_bytes(pdf)
+        yield paths
 
 
 @lru_cache(maxsize=16)
@@ -135,13 +144,18 @@ class Animation:
         return {self.spec.step_name(step): pdf for step, pdf in enumerate(pages)}
 
     def frames(self):
-        """Every step as a PIL RGB image, at `dpi`: a list, or a streaming
-        sequence (re-iterable, with len())."""
+        """Every step as a PIL RGB image, at `dpi`: a list of images that are
+        the caller's to change (rendering again reuses the frames, never
+        these images), or a streaming sequence (re-iterable, with len())."""
         if self._given_frames is not None:
             return self._given_frames
+        from .export.limits import check_frames
+        check_frames(self)
         if self.renderer == "native":
-            return list(_native_frames(self.spec, self.dpi))
-        return list(_frames(self.spec, self.dpi, render_fingerprint()))
+            rendered = _native_frames(self.spec, self.dpi)
+        else:
+            rendered = _frames(self.spec, self.dpi, render_fingerprint())
+        return [frame.copy() for frame in rendered]
 
     def scene(self):
         """What the figure draws, step by step (convarith.scene)."""
@@ -159,8 +173,13 @@ class Animation:
         from .export.svg import svg_frames
         return svg_frames(self.step_pdfs())
 
+    def _check_sheet(self, picture: bool) -> None:
+        from .export.limits import check_storyboard
+        check_storyboard(self, picture=picture)
+
     def storyboard_svg(self) -> bytes:
         """All steps on one sheet, as SVG."""
+        self._check_sheet(picture=False)
         if self.renderer == "native":
             from .render.native import storyboard_svg
             from .scene.meaning import grid_columns, step_label
@@ -172,6 +191,7 @@ class Animation:
 
     def storyboard_png(self) -> bytes:
         """All steps on one sheet, rasterised at `dpi`."""
+        self._check_sheet(picture=True)
         if self.renderer == "native":
             from .render.native_png import svg_to_png_bytes
             return svg_to_png_bytes(self.storyboard_svg().decode())
@@ -181,6 +201,7 @@ class Animation:
     def storyboard_pdf(self) -> bytes:
         """All steps on one page: vector from TeX; from the native renderer,
         its sheet rasterised at `dpi` in a PDF page of the same size."""
+        self._check_sheet(picture=self.renderer == "native")
         if self.renderer == "native":
             import io
 
@@ -193,12 +214,46 @@ class Animation:
 
     def save(self, path, fps: float = 1.0, hold_last: float = 0.0) -> Path:
         """Write `path` in the format its suffix chooses (.gif, .mp4, .webm,
-        .webp, .apng, or a .pdf/.svg/.png storyboard)."""
-        from .export.writers import write_outputs
+        .webp, .apng, or a .pdf/.svg/.png storyboard).
+
+        Everything is checked before any work (the timing, the path, the
+        format's limits); the frames are then rendered as the writer reads
+        them, as the command line does, and the file is written under a
+        temporary name and moved into place."""
         from .export.timing import check_timing
+        from .export.writers import check_outputs, write_outputs
+        from .files import check_output_path, sweep_dead_workdirs
         from .model.vocabulary import KEYWORDS
-        [written] = write_outputs(self, [path], check_timing(fps, hold_last, KEYWORDS))
+        timing = check_timing(fps, hold_last, KEYWORDS)
+        target = check_output_path(os.fspath(path) if isinstance(path, os.PathLike) else path,
+                                   "path")
+        from .model.catalogue import refuse_built_by_make
+        refuse_built_by_make(target, f"path '{target}'")
+        check_outputs(self, [target], "path")
+        # What killed saves left in the temporary directory.
+        sweep_dead_workdirs()
+        with self._streamed() as rendering:
+            [written] = write_outputs(rendering, [target], timing, given_as="path")
         return written
+
+    @contextlib.contextmanager
+    def _streamed(self):
+        """This animation with frames rendered as a writer reads them: never
+        all in memory, and never the images frames() hands out."""
+        from .build import memory_guard
+        with memory_guard(self.spec.name, self.dpi):
+            if self._given_frames is not None:
+                yield self
+            elif self.renderer == "native":
+                from .render.native_png import NativeFrames
+                yield Animation(self.spec, self.dpi, renderer="native",
+                                frames=NativeFrames(self.scene(), self.dpi))
+            else:
+                from .render.raster import PageFrames
+                pages = list(self.step_pdfs().values())
+                with _page_files(self.spec, pages) as paths:
+                    yield Animation(self.spec, self.dpi, renderer="tex", step_pdfs=pages,
+                                    frames=PageFrames(paths, self.dpi))
 
     def _repr_html_(self) -> str:
         """The animation inline in Jupyter: a GIF embedded in the page, no file."""

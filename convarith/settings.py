@@ -18,6 +18,26 @@ DEFAULT_DPI = 150
 NOTEBOOK_DPI = 100
 #: Resolutions the commands accept.
 DPI_RANGE = (10, 1200)
+#: Pixels of a frame, and of a storyboard sheet drawn as a picture, at most:
+#: larger pictures take more than 2 GiB to draw and encode (and Pillow
+#: refuses to open them).  A figure whose frames would be larger at the
+#: chosen resolution is refused before any work, with the largest that fits.
+MAX_FRAME_PIXELS = 40_000_000
+#: Pixels of a video frame at most, as many as 3840 x 2160 (8.3 megapixels):
+#: ffmpeg's encoders hold a dozen frames and more, about 130 bytes a pixel.
+MAX_VIDEO_SIZE = (3840, 2160)
+MAX_VIDEO_PIXELS = MAX_VIDEO_SIZE[0] * MAX_VIDEO_SIZE[1]
+#: The longest side of a storyboard sheet, in points (TeX's largest
+#: dimension is 16383.99 pt, about 5.76 m).
+MAX_SHEET_POINTS = 16_000
+#: Words pdflatex adds to its main memory of 5,000,000 for a storyboard,
+#: which holds a whole animation on one page (240 MB more at most).
+TEX_SHEET_MEMORY = 30_000_000
+#: Cells a numerical storyboard drawn by TeX shows at most, over all its steps
+#: (the work FigureSpec counts): each is a typeset value, and even the larger
+#: memory holds no more.  An arithmetic sheet is bounded by its size; the
+#: native renderer by neither.
+TEX_SHEET_CELLS = {"numerical": 60_000}
 #: How long a GIF shows each step, in milliseconds.
 DEFAULT_FRAME_MS = 1000
 

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from .canvas import uniform_frames
+from .limits import check_frames
 from .registry import register
 from .timing import Timing
 
@@ -59,20 +60,20 @@ def write_apng_frames(fp, frames, timing: Timing) -> None:
     write_apng(fp, uniform_frames(frames), timing.durations_ms(len(frames)))
 
 
-@register(".gif", "animation")
+@register(".gif", "animation", check=check_frames)
 def write_gif(target: Path, rendering, timing: Timing) -> None:
     with open(target, "wb") as handle:
         write_gif_frames(handle, rendering.frames(), timing)
 
 
-@register(".webp", "animation")
+@register(".webp", "animation", check=check_frames)
 def write_webp(target: Path, rendering, timing: Timing) -> None:
     # Lossless: the figures are flat colours, which lossy WebP smears.
     with open(target, "wb") as handle:
         write_webp_frames(handle, rendering.frames(), timing)
 
 
-@register(".apng", "animation")
+@register(".apng", "animation", check=check_frames)
 def write_apng(target: Path, rendering, timing: Timing) -> None:
     with open(target, "wb") as handle:
         write_apng_frames(handle, rendering.frames(), timing)

@@ -12,7 +12,7 @@ from ..errors import ParameterError
 WRITERS: dict = {}
 
 
-def _nothing_to_check(rendering) -> None:
+def _nothing_to_check(rendering, words) -> None:
     return None
 
 
@@ -20,9 +20,10 @@ def _nothing_to_check(rendering) -> None:
 class Writer:
     """Writes one output file: `write(target, rendering, timing)` fills
     `target`, a temporary file beside the output that is moved into place
-    once every output is complete.  `check(rendering)` raises, before any
-    work, if this output of `rendering` cannot be made; `kind` names what the
-    file holds, for help texts."""
+    once every output is complete.  `check(rendering, words)` raises, before any
+    work, if this output of `rendering` cannot be made (naming its
+    parameters in `words`, a Vocabulary); `kind` names what the file holds,
+    for help texts."""
 
     suffix: str
     kind: str

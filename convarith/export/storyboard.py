@@ -36,7 +36,9 @@ def storyboard_tex(spec: FigureSpec) -> str:
 
 def storyboard_pdf(spec: FigureSpec) -> bytes:
     from ..render.latex import compile_tex
-    return compile_tex(storyboard_tex(spec), label=f"{spec.name} (storyboard)")
+    from ..settings import TEX_SHEET_MEMORY
+    return compile_tex(storyboard_tex(spec), label=f"{spec.name} (storyboard)",
+                       extra_memory=TEX_SHEET_MEMORY)
 
 
 def storyboard_png(pdf: bytes, dpi: int) -> bytes:
@@ -49,16 +51,25 @@ def storyboard_png(pdf: bytes, dpi: int) -> bytes:
     return encode_png(page.convert("RGB"))
 
 
-@register(".pdf", "storyboard")
+def _check_sheet(picture_from_native: bool, picture_from_tex: bool):
+    def check(rendering, words) -> None:
+        from .limits import check_storyboard
+        picture = picture_from_native if rendering.renderer == "native" else picture_from_tex
+        check_storyboard(rendering, words, picture=picture)
+    return check
+
+
+# The native renderer's PDF sheet is its picture in a page; TeX's is vector.
+@register(".pdf", "storyboard", check=_check_sheet(True, False))
 def write_storyboard_pdf(target: Path, rendering, timing) -> None:
     target.write_bytes(rendering.storyboard_pdf())
 
 
-@register(".svg", "storyboard")
+@register(".svg", "storyboard", check=_check_sheet(False, False))
 def write_storyboard_svg(target: Path, rendering, timing) -> None:
     target.write_bytes(rendering.storyboard_svg())
 
 
-@register(".png", "storyboard")
+@register(".png", "storyboard", check=_check_sheet(True, True))
 def write_storyboard_png(target: Path, rendering, timing) -> None:
     target.write_bytes(rendering.storyboard_png())

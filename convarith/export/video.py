@@ -15,18 +15,25 @@ from .canvas import uniform_frames
 from .registry import register
 from .timing import Timing
 
+#: Encoder settings that bound ffmpeg's memory (about 130 bytes a pixel, so
+#: under 1.2 GB at MAX_VIDEO_PIXELS, against 2 GB and more by default):
+#: two threads and a short look-ahead, for these flat, slowly changing pictures.
+MEMORY_OPTIONS = {".mp4": ["-threads", "2", "-rc-lookahead", "10"],
+                  ".webm": ["-threads", "2", "-lag-in-frames", "0"]}
 #: suffix -> (ffmpeg container, encoder, encoder options)
 VIDEO_FORMATS = {
     # H.264 in yuv420p plays in browsers and slide software; faststart puts
     # the index first, for streaming.  No B-frames: with them the mp4 muxer
     # measures a variable-rate video in decoding order and cuts a long last
     # frame (the hold) short.
-    ".mp4": ("mp4", "libx264", ["-crf", "18", "-bf", "0", "-movflags", "+faststart"]),
+    ".mp4": ("mp4", "libx264", ["-crf", "18", "-bf", "0", "-movflags", "+faststart",
+                                *MEMORY_OPTIONS[".mp4"]]),
     # VP9 at constant quality. The realtime preset encodes these flat
     # pictures over ten times faster than the default, at about the same
     # error (RMS 4 of 255 against the frames, H.264's is 3).
     ".webm": ("webm", "libvpx-vp9", ["-crf", "32", "-b:v", "0", "-row-mt", "1",
-                                     "-deadline", "realtime", "-cpu-used", "8"]),
+                                     "-deadline", "realtime", "-cpu-used", "8",
+                                     *MEMORY_OPTIONS[".webm"]]),
 }
 
 
@@ -42,7 +49,14 @@ def planned_frames(frames, timing: Timing):
             yield pixels
 
 
-def check_ffmpeg(rendering=None) -> None:
+def check_video(rendering, words) -> None:
+    """The frames' size, and the encoder, before any work."""
+    from .limits import check_frames
+    check_frames(rendering, words, video=True)
+    check_ffmpeg()
+
+
+def check_ffmpeg() -> None:
     """A ToolError, before any work, when $IMAGEIO_FFMPEG_EXE names a program
     that cannot be run."""
     from ..settings import FFMPEG_ENV, chosen_ffmpeg, setting_problem
@@ -106,4 +120,4 @@ def _writer(suffix: str):
 
 
 for _suffix in VIDEO_FORMATS:
-    register(_suffix, "video", check=check_ffmpeg)(_writer(_suffix))
+    register(_suffix, "video", check=check_video)(_writer(_suffix))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import ToolError
 from ..files import StagedFiles
+from ..model.vocabulary import KEYWORDS, Vocabulary
 from . import animated, storyboard, video  # noqa: F401  (they register their writers)
 from .registry import WRITERS, Writer, describe_suffixes, writer_for
 from .timing import Timing
@@ -21,21 +22,23 @@ __all__ = ["WRITERS", "Timing", "Writer", "check_outputs", "describe_suffixes",
            "writer_for", "write_outputs"]
 
 
-def check_outputs(rendering, paths, given_as: str | None = None) -> list[tuple[Path, Writer]]:
-    """Each path with its writer, once every output has been checked: a
-    ParameterError or ToolError here comes before any work."""
+def check_outputs(rendering, paths, given_as: str | None = None,
+                  words: Vocabulary = KEYWORDS) -> list[tuple[Path, Writer]]:
+    """Each path with its writer, once every output has been checked (its
+    suffix, the format's limits): a ParameterError or ToolError here comes
+    before any work.  `words` names the parameters in messages."""
     writers = [(Path(path), writer_for(path, given_as)) for path in paths]
     for _, writer in writers:
-        writer.check(rendering)
+        writer.check(rendering, words)
     return writers
 
 
 def write_outputs(rendering, paths, timing: Timing, staged: StagedFiles | None = None,
-                  given_as: str | None = None) -> list[Path]:
+                  given_as: str | None = None, words: Vocabulary = KEYWORDS) -> list[Path]:
     """Write every path with the writer its suffix chooses, each into a
     temporary beside it; all are moved into place together when every one is
     complete (by the caller's commit, when `staged` is given)."""
-    writers = check_outputs(rendering, paths, given_as)
+    writers = check_outputs(rendering, paths, given_as, words)
     with contextlib.ExitStack() as stack:
         own = staged is None
         if own:

@@ -128,12 +128,15 @@ def _with_format(tex: str, pdflatex: str, env: dict) -> tuple[str, Path] | None:
     return tex.replace(preamble, "%\n" * preamble.count("\n"), 1), fmt
 
 
-def compile_tex(tex: str, label: str = "figure") -> bytes:
+def compile_tex(tex: str, label: str = "figure", extra_memory: int = 0) -> bytes:
     """Compile `tex` with pdflatex in a private temporary directory; return the
-    PDF.  `label` names the figure in messages.  A document with the figures'
-    preamble starts from the preloaded format (convarith.texformat)."""
+    PDF.  `label` names the figure in messages; `extra_memory` adds words to
+    pdflatex's main memory (5,000,000), for a page that holds a whole
+    animation.  A document with the figures' preamble starts from the
+    preloaded format (convarith.texformat)."""
     pdflatex = require_program("pdflatex", pdflatex_program())
-    env = tool_environment(**REPRODUCIBLE_ENV, **PARANOID_ENV, **LOG_ENV)
+    memory = {"extra_mem_bot": str(extra_memory)} if extra_memory else {}
+    env = tool_environment(**REPRODUCIBLE_ENV, **PARANOID_ENV, **LOG_ENV, **memory)
     preloaded = _with_format(tex, pdflatex, env)
     with private_workdir("tex") as workdir:
         source = Path(workdir, f"{JOBNAME}.tex")

@@ -249,6 +249,18 @@ def frame_pixels(scene: Scene, index: int, dpi: float = 150) -> Tuple[int, int]:
 LABEL_GAP, ROW_GAP, SHEET_BORDER, COLUMN_GAP, LABEL_SIZE = 4.0, 12.0, 10.0, 12.0, 9.0
 
 
+def storyboard_size(frame_width: float, frame_height: float, count: int, columns: int,
+                    dpi: float = 150) -> Tuple[int, int]:
+    """Pixels of a sheet of `count` frames of the given size (pixels at
+    `dpi`), `columns` to a row; at 72.27 dpi, points."""
+    scale = dpi / 72.27
+    label_h = (LABEL_GAP + LABEL_SIZE * 1.2) * scale
+    border, column_gap, row_gap = (v * scale for v in (SHEET_BORDER, COLUMN_GAP, ROW_GAP))
+    rows = -(-count // columns)
+    return (round(2 * border + columns * frame_width + (columns - 1) * column_gap),
+            round(2 * border + rows * (frame_height + label_h) + (rows - 1) * row_gap))
+
+
 def storyboard_svg(scene: Scene, labels, columns: int, dpi: float = 150) -> str:
     """Every step of the scene on one sheet, `columns` to a row, each with
     its label under it."""
@@ -257,12 +269,9 @@ def storyboard_svg(scene: Scene, labels, columns: int, dpi: float = 150) -> str:
               for index in range(len(scene.steps))]
     cell_w = max(w for w, _, _ in frames)
     frame_h = max(h for _, h, _ in frames)
-    label_h = (LABEL_GAP + LABEL_SIZE * 1.2) * scale
-    cell_h = frame_h + label_h
+    cell_h = frame_h + (LABEL_GAP + LABEL_SIZE * 1.2) * scale
     border, column_gap, row_gap = (v * scale for v in (SHEET_BORDER, COLUMN_GAP, ROW_GAP))
-    rows = -(-len(frames) // columns)
-    width = round(2 * border + columns * cell_w + (columns - 1) * column_gap)
-    height = round(2 * border + rows * cell_h + (rows - 1) * row_gap)
+    width, height = storyboard_size(cell_w, frame_h, len(frames), columns, dpi)
     body = [f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
     family = roman_family(LABEL_SIZE)
     for index, ((w, h, parts), label) in enumerate(zip(frames, labels)):
