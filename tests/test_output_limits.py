@@ -17,7 +17,7 @@ import convarith
 from convarith.animation import Animation
 from convarith.cli import geometry_spec
 from convarith.errors import ParameterError
-from convarith.export.limits import _largest_dpi, _pixels, frame_points, sheet_points
+from convarith.export.limits import _largest_dpi, frame_sizer, sheet_points, sheet_sizer
 from convarith.settings import (DPI_RANGE, MAX_FRAME_PIXELS, MAX_SHEET_POINTS,
                                 MAX_VIDEO_PIXELS, TEX_SHEET_CELLS)
 from test_bad_input import ROOT, base_env
@@ -43,7 +43,7 @@ def refused(result) -> str:
 
 
 def dpi_that_fits(flags, limit=MAX_FRAME_PIXELS, kind="arithmetic") -> int:
-    return _largest_dpi(frame_points(Animation(geometry_spec(kind, "x", flags))), limit)
+    return _largest_dpi(frame_sizer(Animation(geometry_spec(kind, "x", flags))), limit)
 
 
 @pytest.mark.parametrize("renderer", ["native", "tex"])
@@ -72,10 +72,9 @@ def test_the_api_refuses_such_frames_naming_its_keyword():
 
 def test_the_edge_of_the_limit_is_exact():
     spec = geometry_spec("arithmetic", "x", LARGEST_FRAMES)
-    points = frame_points(Animation(spec))
-    best = _largest_dpi(points, MAX_FRAME_PIXELS)
-    assert _pixels(points, best)[0] * _pixels(points, best)[1] <= MAX_FRAME_PIXELS
-    assert _pixels(points, best + 1)[0] * _pixels(points, best + 1)[1] > MAX_FRAME_PIXELS
+    size = frame_sizer(Animation(spec))
+    best = _largest_dpi(size, MAX_FRAME_PIXELS)
+    assert size(best)[0] * size(best)[1] <= MAX_FRAME_PIXELS < size(best + 1)[0] * size(best + 1)[1]
     from convarith.export.limits import check_frames
     check_frames(Animation(spec, best))
     with pytest.raises(ParameterError):
@@ -145,7 +144,7 @@ def test_a_numerical_tex_storyboard_above_its_cells_is_refused(tmp_path, flags):
 def test_a_storyboard_picture_above_the_pixel_limit_names_the_dpi_that_fits(tmp_path):
     flags = ["--type", "numerical", "-i", "12", "-k", "3"]
     spec = geometry_spec("numerical", "x", flags[2:])
-    best = _largest_dpi(sheet_points(Animation(spec)), MAX_FRAME_PIXELS)
+    best = _largest_dpi(sheet_sizer(Animation(spec)), MAX_FRAME_PIXELS)
     message = refused(animate(tmp_path, ["board", *flags, "--dpi", str(best + 1), "--out",
                                          "board.png"]))
     assert f"use --dpi {best} or lower" in message
@@ -177,7 +176,7 @@ def test_tex_storyboards_within_the_limits_are_made(tmp_path, flags):
 def test_a_native_storyboard_picture_at_the_pixel_limit_is_made_in_under_2_gib(tmp_path):
     flags = ["--type", "numerical", "-i", "12", "-k", "3"]
     spec = geometry_spec("numerical", "x", flags[2:])
-    best = _largest_dpi(sheet_points(Animation(spec)), MAX_FRAME_PIXELS)
+    best = _largest_dpi(sheet_sizer(Animation(spec)), MAX_FRAME_PIXELS)
     peak = peak_rss_kib([sys.executable, "-m", "convarith", "animate", "board", *flags,
                          "--dpi", str(best), "--out", "board.png", "--out", "board.pdf"],
                         cwd=tmp_path, timeout=1800)
@@ -204,7 +203,7 @@ def test_every_catalogue_figure_fits_at_the_highest_dpi():
     from convarith.cli import catalogue_spec
     from convarith.model.catalogue import CATALOGUE
     for entry in CATALOGUE:
-        points = frame_points(Animation(catalogue_spec(entry)))
-        assert _largest_dpi(points, MAX_FRAME_PIXELS) >= DPI_RANGE[1], entry.name
+        size = frame_sizer(Animation(catalogue_spec(entry)))
+        assert _largest_dpi(size, MAX_FRAME_PIXELS) >= DPI_RANGE[1], entry.name
     assert dpi_that_fits(LARGEST_FRAMES) == 90
     assert "up to 90 dpi" in re.sub(r"\s+", " ", README)

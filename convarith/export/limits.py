@@ -33,33 +33,40 @@ def check_dpi(dpi, words: Vocabulary = KEYWORDS) -> int:
     return dpi
 
 
-def frame_points(rendering) -> tuple[float, float]:
-    """The largest frame of the figure, in points (its first and last steps:
-    every step draws the same planes)."""
-    from ..render.native import frame_pixels
+def frame_sizer(rendering):
+    """A function from a resolution to the pixels (width, height) of the
+    figure's largest frame, as both renderers draw it (its first and last
+    steps: every step draws the same planes)."""
+    from ..scene.measure import frame_size, step_frame
     scene = rendering.scene()
-    sizes = [frame_pixels(scene, index, POINTS) for index in {0, len(scene.steps) - 1}]
-    return max(w for w, _ in sizes), max(h for _, h in sizes)
+    bounds = [step_frame(scene, scene.steps[index].layers).bounds
+              for index in sorted({0, len(scene.steps) - 1})]
+
+    def size(dpi: float) -> tuple[int, int]:
+        sizes = [frame_size(box, scene.border, dpi) for box in bounds]
+        return max(w for w, _ in sizes), max(h for _, h in sizes)
+    return size
 
 
-def _pixels(points: tuple[float, float], dpi: int) -> tuple[int, int]:
-    return tuple(math.ceil(side * dpi / POINTS) for side in points)
+def frame_points(rendering) -> tuple[float, float]:
+    return frame_sizer(rendering)(POINTS)
 
 
-def _largest_dpi(points: tuple[float, float], limit: int) -> int:
-    """The highest whole resolution at which a picture of `points` stays
-    within `limit` pixels."""
-    dpi = int(POINTS * math.sqrt(limit / (points[0] * points[1])))
-    while dpi > 0 and math.prod(_pixels(points, dpi)) > limit:
+def _largest_dpi(size, limit: int) -> int:
+    """The highest whole resolution at which `size(dpi)` stays within
+    `limit` pixels (0 if none does)."""
+    width, height = size(POINTS)
+    dpi = int(POINTS * math.sqrt(limit / (width * height))) + 2
+    while dpi > 0 and math.prod(size(dpi)) > limit:
         dpi -= 1
     return dpi
 
 
-def _check_picture(points, dpi: int, limit: int, what: str, words: Vocabulary) -> None:
-    width, height = _pixels(points, dpi)
+def _check_picture(size, dpi: int, limit: int, what: str, words: Vocabulary) -> None:
+    width, height = size(dpi)
     if width * height <= limit:
         return
-    best = _largest_dpi(points, limit)
+    best = _largest_dpi(size, limit)
     fix = (f"use {words.setting('dpi', best)} or lower" if best >= DPI_RANGE[0]
            else "use smaller sizes")
     raise ParameterError(
@@ -77,23 +84,32 @@ def check_frames(rendering, words: Vocabulary = KEYWORDS, video: bool = False) -
     dpi = check_dpi(rendering.dpi, words)
     limit = MAX_VIDEO_PIXELS if video else MAX_FRAME_PIXELS
     what = f"a {'video ' if video else ''}frame of '{rendering.spec.name}'"
-    _check_picture(frame_points(rendering), dpi, limit, what, words)
+    _check_picture(frame_sizer(rendering), dpi, limit, what, words)
+
+
+def sheet_sizer(rendering):
+    """A function from a resolution to the pixels of the storyboard sheet
+    (at 72.27 dpi, its points)."""
+    from ..render.native import storyboard_size
+    from ..scene.meaning import grid_columns
+    frame = frame_sizer(rendering)
+    steps, columns = rendering.spec.steps, grid_columns(rendering.spec)
+    return lambda dpi: storyboard_size(*frame(dpi), steps, columns, dpi)
 
 
 def sheet_points(rendering) -> tuple[float, float]:
-    """The storyboard sheet, in points."""
-    from ..render.native import storyboard_size
-    from ..scene.meaning import grid_columns
-    width, height = frame_points(rendering)
-    return storyboard_size(width, height, rendering.spec.steps,
-                           grid_columns(rendering.spec), POINTS)
+    return sheet_sizer(rendering)(POINTS)
 
 
 def check_storyboard(rendering, words: Vocabulary = KEYWORDS, picture: bool = False) -> None:
     """Refuse a storyboard whose sheet is too large for TeX or, drawn as a
-    picture (`picture`), for memory; or too full for pdflatex's memory."""
-    spec = rendering.spec
-    points = sheet_points(rendering)
+    picture (`picture`), for memory; or too full for pdflatex's memory.
+    Frames given without a figure (no `spec`) are taken as they are."""
+    spec = getattr(rendering, "spec", None)
+    if spec is None:
+        return
+    sheet = sheet_sizer(rendering)
+    points = sheet(POINTS)
     if max(points) > MAX_SHEET_POINTS:
         raise ParameterError(
             f"A storyboard of '{spec.name}' would be a sheet of {points[0]:,.0f} x "
@@ -112,5 +128,5 @@ def check_storyboard(rendering, words: Vocabulary = KEYWORDS, picture: bool = Fa
             f"sizes.")
     if picture:
         check_dpi(rendering.dpi, words)
-        _check_picture(points, rendering.dpi, MAX_FRAME_PIXELS,
+        _check_picture(sheet, rendering.dpi, MAX_FRAME_PIXELS,
                        f"the storyboard of '{spec.name}'", words)
