@@ -63,3 +63,15 @@ def test_a_bad_step_limit_setting_is_reported(tmp_path):
     assert result.returncode == 1 and result.stderr == ""
     assert "MISSING CONVARITH_MAX_STEPS  CONVARITH_MAX_STEPS must be a positive whole " \
            "number, not 'many'" in result.stdout
+
+
+def test_a_video_with_a_broken_ffmpeg_setting_is_refused_before_any_work(tmp_path):
+    program = str(tmp_path / "nowhere" / "ffmpeg")
+    env = {k: v for k, v in os.environ.items() if k != "IMAGEIO_FFMPEG_EXE"}
+    result = convarith_process(["animate", "clip", "-i", "4", "-k", "3", "--out", "clip.gif",
+                                "--out", "clip.mp4"], tmp_path,
+                               dict(env, IMAGEIO_FFMPEG_EXE=program))
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.startswith(f"convarith: error: IMAGEIO_FFMPEG_EXE is set to "
+                                    f"'{program}', which does not exist")
+    assert list(tmp_path.iterdir()) == []
