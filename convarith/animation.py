@@ -229,10 +229,12 @@ class Animation:
                                    "path")
         from .model.catalogue import refuse_built_by_make
         refuse_built_by_make(target, f"path '{target}'")
-        check_outputs(self, [target], "path")
+        [(_, writer)] = check_outputs(self, [target], "path")
         # What killed saves left in the temporary directory.
         sweep_dead_workdirs()
-        with self._streamed() as rendering:
+        # A storyboard is drawn from its own sheet; the frames are not needed.
+        frames = contextlib.nullcontext(self) if writer.kind == "storyboard" else self._streamed()
+        with frames as rendering:
             [written] = write_outputs(rendering, [target], timing, given_as="path")
         return written
 
@@ -241,7 +243,7 @@ class Animation:
         """This animation with frames rendered as a writer reads them: never
         all in memory, and never the images frames() hands out."""
         from .build import memory_guard
-        with memory_guard(self.spec.name, self.dpi):
+        with memory_guard(self.spec.name, self.dpi, "dpi"):
             if self._given_frames is not None:
                 yield self
             elif self.renderer == "native":
