@@ -10,8 +10,9 @@ version, so showing or saving the same figure again reuses its PDF and frames.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
-import tempfile
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,12 +47,20 @@ def _step_pdfs(spec: FigureSpec, fingerprint: str, steps: tuple) -> tuple[bytes,
 @lru_cache(maxsize=4)
 def _frames(spec: FigureSpec, dpi: int, fingerprint: str, steps: tuple) -> tuple:
     from .render.raster import render_pages
-    with tempfile.TemporaryDirectory(prefix="convarith-frames-") as workdir:
-        paths = []
-        for step, pdf in zip(steps, _step_pdfs(spec, fingerprint, steps)):
-            paths.append(Path(workdir, f"{spec.step_name(step)}.pdf"))
-            paths[-1].write_bytes(pdf)
+    with _page_files(spec, steps, _step_pdfs(spec, fingerprint, steps)) as paths:
         return tuple(render_pages(paths, dpi))
+
+
+@contextlib.contextmanager
+def _page_files(spec: FigureSpec, steps, pages):
+    """The step PDFs as files in a private directory (swept by a later run
+    if this process is killed), for the rasteriser."""
+    from .files import private_workdir
+    with private_workdir("frames") as workdir:
+        paths = [Path(workdir, f"{spec.step_name(step)}.pdf") for step in steps]
+        for path, pdf in zip(paths, pages):
+            path.write_bytes(pdf)
+        yield paths
 
 
 @lru_cache(maxsize=16)
@@ -190,14 +199,19 @@ class Animation:
         return {self.spec.step_name(step): pdf for step, pdf in zip(self.steps, pages)}
 
     def frames(self):
-        """Every step as a PIL RGB image, at `dpi`: a list, or a streaming
-        sequence (re-iterable, with len())."""
+        """Every step as a PIL RGB image, at `dpi`: a list of images that are
+        the caller's to change (rendering again reuses the frames, never
+        these images), or a streaming sequence (re-iterable, with len())."""
         if self._given_frames is not None:
             return self._given_frames
+        from .export.limits import check_frames
+        check_frames(self)
         if self.renderer == "native":
-            return list(_native_frames(self.spec, self.dpi, self.steps, self.preset,
-                                       self.caption, self.given))
-        return list(_frames(self.spec, self.dpi, render_fingerprint(), self.steps))
+            rendered = _native_frames(self.spec, self.dpi, self.steps, self.preset,
+                                      self.caption, self.given)
+        else:
+            rendered = _frames(self.spec, self.dpi, render_fingerprint(), self.steps)
+        return [frame.copy() for frame in rendered]
 
     def scene(self):
         """What the figure draws, step by step (convarith.scene)."""
@@ -220,8 +234,13 @@ class Animation:
         from .export.svg import svg_frames
         return svg_frames(self.step_pdfs())
 
+    def _check_sheet(self, picture: bool) -> None:
+        from .export.limits import check_storyboard
+        check_storyboard(self, picture=picture)
+
     def storyboard_svg(self) -> bytes:
         """All steps on one sheet, as SVG."""
+        self._check_sheet(picture=False)
         if self.renderer == "native":
             from .render.storyboard import storyboard_svg
             from .scene.meaning import grid_columns, step_label
@@ -234,6 +253,7 @@ class Animation:
 
     def storyboard_png(self) -> bytes:
         """All steps on one sheet, rasterised at `dpi`."""
+        self._check_sheet(picture=True)
         if self.renderer == "native":
             from .render.native_png import svg_to_png_bytes
             return svg_to_png_bytes(self.storyboard_svg().decode())
@@ -244,6 +264,8 @@ class Animation:
         """All steps on paper: one vector page from TeX; from the native
         renderer, pages of `page_size` (A4 or Letter), each holding as many
         steps as fit legibly, rasterised at `dpi`."""
+        if self.renderer != "native":
+            self._check_sheet(picture=False)
         if self.renderer == "native":
             import io
 
@@ -252,30 +274,78 @@ class Animation:
             from .scene.meaning import step_label
             shown = self.presented()
             labels = [step_label(self.spec, step) for step in self.steps]
-            pages = [svg_to_image(page) for page in storyboard_pages(
-                shown.scene, labels, self.page_size, self.dpi, shown.line_scale)]
+            from pypdf import PdfReader, PdfWriter
+            book = PdfWriter()
+            # one page at a time: only the compressed pages stay in memory
+            for page in storyboard_pages(shown.scene, labels, self.page_size, self.dpi,
+                                         shown.line_scale):
+                single = io.BytesIO()
+                svg_to_image(page).save(single, format="PDF", resolution=float(self.dpi))
+                book.append(PdfReader(single))
             out = io.BytesIO()
-            pages[0].save(out, format="PDF", resolution=float(self.dpi), save_all=True,
-                          append_images=pages[1:])
+            book.write(out)
             return out.getvalue()
         return _storyboard_pdf(self.spec, render_fingerprint(), self.steps)
 
     def save(self, path, fps: float = 1.0, hold_last: float = 0.0) -> Path:
         """Write `path` in the format its suffix chooses (.gif, .mp4, .webm,
-        .webp, .apng, or a .pdf/.svg/.png storyboard)."""
-        from .export.writers import write_outputs
+        .webp, .apng, or a .pdf/.svg/.png storyboard).
+
+        Everything is checked before any work (the timing, the path, the
+        format's limits); the frames are then rendered as the writer reads
+        them, as the command line does, and the file is written under a
+        temporary name and moved into place."""
         from .export.timing import check_timing
-        [written] = write_outputs(self, [path], check_timing(fps, hold_last))
+        from .export.writers import check_outputs, write_outputs
+        from .files import check_output_path, sweep_dead_workdirs
+        from .model.vocabulary import KEYWORDS
+        timing = check_timing(fps, hold_last, KEYWORDS)
+        target = check_output_path(os.fspath(path) if isinstance(path, os.PathLike) else path,
+                                   "path")
+        from .model.catalogue import refuse_built_by_make
+        refuse_built_by_make(target, f"path '{target}'")
+        [(_, writer)] = check_outputs(self, [target], "path")
+        # What killed saves left in the temporary directory.
+        sweep_dead_workdirs()
+        # A storyboard is drawn from its own sheet; the frames are not needed.
+        frames = contextlib.nullcontext(self) if writer.kind == "storyboard" else self._streamed()
+        with frames as rendering:
+            [written] = write_outputs(rendering, [target], timing, given_as="path")
         return written
+
+    @contextlib.contextmanager
+    def _streamed(self):
+        """This animation with frames rendered as a writer reads them: never
+        all in memory, and never the images frames() hands out."""
+        from .build import memory_guard
+        with memory_guard(self.spec.name, self.dpi, "dpi"):
+            if self._given_frames is not None:
+                yield self
+            elif self.renderer == "native":
+                from .render.native_png import NativeFrames
+                shown = self.presented()
+                yield self._alike(frames=NativeFrames(shown.scene, shown.dpi, shown.line_scale))
+            else:
+                from .render.raster import PageFrames
+                pages = list(self.step_pdfs().values())
+                with _page_files(self.spec, self.steps, pages) as paths:
+                    yield self._alike(step_pdfs=pages, frames=PageFrames(paths, self.dpi))
+
+    def _alike(self, **given) -> "Animation":
+        """The same animation (its steps, look and numbers), with `given`
+        frames or pages already made."""
+        twin = Animation(self.spec, self.dpi, renderer=self.renderer, steps=self.steps,
+                         preset=self.preset, caption=self.caption,
+                         page_size=self.page_size, **given)
+        twin.layer, twin.given = self.layer, self.given
+        return twin
 
     def _repr_html_(self) -> str:
         """The animation inline in Jupyter: a GIF embedded in the page, no file."""
         from .export.timing import Timing
         from .export.animated import gif_bytes
-        small = (self if self.dpi == NOTEBOOK_DPI
-                 else Animation(self.spec, NOTEBOOK_DPI, renderer=self.renderer,
-                                steps=self.steps, preset=self.preset,
-                                caption=self.caption))
+        small = self if self.dpi == NOTEBOOK_DPI else self._alike()
+        small.dpi = NOTEBOOK_DPI
         data = base64.b64encode(gif_bytes(small.frames(), Timing())).decode("ascii")
         h, w = self.spec.output_size
         return (f'<img src="data:image/gif;base64,{data}" alt="{self.spec.name}: '

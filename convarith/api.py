@@ -61,7 +61,8 @@ def _callers_level() -> int:
 
 
 def _kind(numerical: bool) -> str:
-    return "numerical" if numerical else "arithmetic"
+    from .model.parameters import switch
+    return "numerical" if switch("numerical", numerical) else "arithmetic"
 
 
 def conv2d(input_size: Size, kernel_size: Size, stride: Size = 1,

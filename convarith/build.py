@@ -57,13 +57,15 @@ def png_paths(pdfs: Sequence[Path], png_dir: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def memory_guard(name: str, dpi: int):
-    """A MemoryError becomes a message that names the figure and the way out."""
+def memory_guard(name: str, dpi: int, dpi_name: str = "--dpi"):
+    """A MemoryError becomes a message that names the figure and the way out
+    (the resolution named as the front door names it: --dpi, or dpi)."""
     try:
         yield
     except MemoryError:
         raise ToolError(f"Not enough memory to rasterise '{name}' at {dpi} dpi; "
-                        "no file was changed. Use a lower --dpi or smaller sizes.") from None
+                        f"no file was changed. Use a lower {dpi_name} or smaller "
+                        "sizes.") from None
 
 
 def write_frames(pdfs: Sequence[Path], png_dir: Path, gif: Path | None, dpi: int,

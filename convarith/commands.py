@@ -6,7 +6,10 @@ does; `convarith animate` writes only the files asked for.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -18,7 +21,8 @@ from .files import check_output_path
 from .model.describe import describe
 from .model.spec import KINDS, FigureSpec
 from .model.steps import STORY_ABOVE
-from .settings import DEFAULT_DPI, DPI_RANGE
+from .settings import (DEFAULT_DPI, DPI_RANGE, MAX_FRAME_PIXELS, MAX_SHEET_POINTS,
+                       MAX_VIDEO_PIXELS, MAX_VIDEO_SIZE, TEX_SHEET_CELLS)
 
 FIGURE_DIRS = {"pdf": Path("pdf"), "png": Path("png"), "gif": Path("gif")}
 
@@ -71,6 +75,7 @@ def produce_figure(argv: Sequence[str], prog: str = "produce_figure") -> int:
 
 def animate_parser(prog: str = "animate", frames: bool = True) -> ArgumentParser:
     """The parser of bin/animate, or (`frames` False) of `convarith animate`."""
+    from .export.limits import megapixels
     from .export.timing import FPS_RANGE, HOLD_RANGE
     from .export.writers import describe_suffixes
     description = ("Make gif/NAME.gif (and its pdf/ and png/ frames) for an "
@@ -86,18 +91,28 @@ def animate_parser(prog: str = "animate", frames: bool = True) -> ArgumentParser
     output = parser.add_argument_group("output")
     output.add_argument("--out", metavar="PATH", action="append",
                         help="file to write, repeatable; its suffix picks the format "
-                             f"({describe_suffixes()}); default gif/NAME.gif")
+                             f"({describe_suffixes()}); default gif/NAME.gif. A "
+                             f"storyboard sheet is at most {MAX_SHEET_POINTS:,} pt a "
+                             "side, and one drawn by TeX shows at most "
+                             f"{TEX_SHEET_CELLS['numerical']:,} cells of a numerical "
+                             "figure")
     output.add_argument("--svg-frames", metavar="DIR",
                         help="also write one SVG per step into DIR")
     output.add_argument("--fps", type=bounded_number(float, *FPS_RANGE), default=1.0,
-                        help="steps per second (default 1)")
+                        help=f"steps per second (default 1, from {FPS_RANGE[0]:g} to "
+                             f"{FPS_RANGE[1]:g})")
     output.add_argument("--hold-last", metavar="SECONDS",
                         type=bounded_number(float, *HOLD_RANGE), default=0.0,
                         help="show the last step this much longer before the "
-                             "animation loops (default 0)")
+                             f"animation loops (default 0, at most {HOLD_RANGE[1]:g})")
     output.add_argument("--dpi", type=bounded_number(int, *DPI_RANGE), default=None,
                         help=f"raster resolution of the {'PNG ' if frames else ''}frames "
-                             f"(default {DEFAULT_DPI}, or the preset's)")
+                             f"(default {DEFAULT_DPI}, or the preset's; from {DPI_RANGE[0]} to "
+                             f"{DPI_RANGE[1]}); a frame may have at most "
+                             f"{megapixels(MAX_FRAME_PIXELS)} megapixels "
+                             f"({megapixels(MAX_VIDEO_PIXELS)}, as "
+                             f"{MAX_VIDEO_SIZE[0]}x{MAX_VIDEO_SIZE[1]}, in a video), and "
+                             "larger ones are refused with the resolution that fits")
     output.add_argument("--preset", choices=("web", "slides", "paper"), default="web",
                         help="how large to draw: web (default, 150 dpi), paper (300 dpi) "
                              "or slides (every frame fits 1920x1080, no text under 20 px "
@@ -143,12 +158,30 @@ def output_paths(args, frames: bool) -> list[Path]:
     for text in args.out or [FIGURE_DIRS["gif"] / f"{args.name}.gif"]:
         path = check_output_path(text, "--out")
         writer_for(path, "--out")
+        refuse_kept_files(path, args, frames)
         outs.append(path)
     if args.svg_frames is not None:
         check_output_path(args.svg_frames, "--svg-frames", directory=True)
     for directory in (FIGURE_DIRS["pdf"], FIGURE_DIRS["png"]) if frames else ():
         check_output_path(directory, f"The {directory}/ directory", directory=True)
     return outs
+
+
+def refuse_kept_files(path: Path, args, frames: bool) -> None:
+    """--out may not name a file that make builds (make would take the
+    overwritten file for up to date), nor a frame this run writes itself."""
+    from .model.catalogue import refuse_built_by_make
+    refuse_built_by_make(path, f"--out {path}")
+    own = [(FIGURE_DIRS[folder], folder) for folder in ("pdf", "png") if frames]
+    if args.svg_frames is not None:
+        own.append((Path(args.svg_frames), "svg"))
+    real = Path(os.path.realpath(path.parent)) / path.name
+    for directory, suffix in own:
+        if real.parent == Path(os.path.realpath(directory)) and re.fullmatch(
+                rf"{re.escape(args.name)}_[0-9]+\.{suffix}", real.name):
+            raise ParameterError(
+                f"--out {path} is where this run writes a frame of its own "
+                f"({directory}/{args.name}_NN.{suffix}); choose another path.")
 
 
 def animate(argv: Sequence[str], prog: str = "animate") -> int:
@@ -176,11 +209,6 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
     else:
         args.chosen_steps = list(range(spec.steps)) if frames else story_steps(spec)
     say = f"{prog}:"
-    channels = (f" in {spec.out_channels} channels" if spec.multichannel else "")
-    shown = ("" if len(args.chosen_steps) == spec.steps
-             else f", showing {len(args.chosen_steps)} of them")
-    print(f"{say} {spec.name}: {spec.steps} steps, output "
-          f"{spec.output_size[0]}x{spec.output_size[1]}{channels}{shown}", file=sys.stderr)
     from .animation import available_renderer
     args.renderer = available_renderer(args.renderer,
                                        lambda notice: print(f"{say} {notice}", file=sys.stderr))
@@ -193,6 +221,19 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
                              "--dpi instead.")
     if args.dpi is None:
         args.dpi = 300 if args.preset == "paper" else DEFAULT_DPI
+    # Every output against its format's limits, and png/'s frames, before any work.
+    from .cli import FLAGS
+    from .export.limits import check_frames
+    from .export.writers import check_outputs
+    rendering = _rendering(spec, args)
+    check_outputs(rendering, outs, "--out", FLAGS)
+    if frames:
+        check_frames(rendering, FLAGS)
+    channels = (f" in {spec.out_channels} channels" if spec.multichannel else "")
+    shown = ("" if len(args.chosen_steps) == spec.steps
+             else f", showing {len(args.chosen_steps)} of them")
+    print(f"{say} {spec.name}: {spec.steps} steps, output "
+          f"{spec.output_size[0]}x{spec.output_size[1]}{channels}{shown}", file=sys.stderr)
     if args.renderer == "native":
         _write_native(spec, outs, timing, args, say, frames)
         return 0
@@ -204,23 +245,47 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
     return 0
 
 
-def _write_outputs(spec: FigureSpec, pages, frames, outs, timing, args, say: str) -> None:
+def _rendering(spec: FigureSpec, args, **made):
+    """The Animation the command line draws, with frames or pages `made` already."""
     from .animation import Animation
+    return Animation(spec, args.dpi, renderer=args.renderer, steps=args.chosen_steps,
+                     preset=args.preset, caption=args.caption, page_size=args.page_size,
+                     **made)
+
+
+def _write_outputs(spec: FigureSpec, pages, frames, outs, timing, args, staged) -> list[str]:
+    """Stage every output (and --svg-frames); the lines to print once committed."""
     from .export.writers import write_outputs
-    rendering = Animation(spec, args.dpi, frames=frames, step_pdfs=pages,
-                          renderer=args.renderer, steps=args.chosen_steps, preset=args.preset,
-                          caption=args.caption, page_size=args.page_size)
-    for out in write_outputs(rendering, outs, timing):
-        print(f"{say} {out.suffix.lstrip('.'):4s} {out}", file=sys.stderr)
+    rendering = _rendering(spec, args, frames=frames, step_pdfs=pages)
+    from .cli import FLAGS
+    done = [f"{out.suffix.lstrip('.'):4s} {out}"
+            for out in write_outputs(rendering, outs, timing, staged, "--out", FLAGS)]
     if args.svg_frames:
-        from .export.svg import write_svg_frames
-        written = write_svg_frames(Path(args.svg_frames), rendering.svg_frames())
-        print(f"{say} svg  {len(written)} frames -> {Path(args.svg_frames)}/", file=sys.stderr)
+        directory = Path(args.svg_frames)
+        svgs = rendering.svg_frames()
+        for stem, svg in svgs.items():
+            write_staged(staged, directory / f"{stem}.svg", svg)
+        done.append(f"svg  {len(svgs)} frames -> {directory}/")
+    return done
+
+
+def write_staged(staged, path: Path, data: bytes) -> None:
+    from .files import write_error
+    try:
+        staged.stage(path).write_bytes(data)
+    except OSError as error:
+        raise write_error(path.parent, error) from None
+
+
+def _report(say: str, lines) -> None:
+    for line in lines:
+        print(f"{say} {line}", file=sys.stderr)
 
 
 def _write_native(spec: FigureSpec, outs, timing, args, say: str, frames: bool) -> None:
     """The native renderer's outputs; bin/animate also writes png/ (there are
-    no PDF pages to write)."""
+    no PDF pages to write).  Everything is staged and moved into place
+    together, so a run that fails (out of memory, say) changes no file."""
     from .animation import presented
     from .build import memory_guard, stale_frames, step_paths
     from .files import StagedFiles, output_lock
@@ -228,54 +293,63 @@ def _write_native(spec: FigureSpec, outs, timing, args, say: str, frames: bool) 
     from .render.raster import write_pngs
     shown = presented(spec, tuple(args.chosen_steps), args.preset, args.dpi, args.caption)
     images = NativeFrames(shown.scene, shown.dpi, shown.line_scale)
-    with memory_guard(spec.name, args.dpi):
+    lock = output_lock(FIGURE_DIRS["pdf"], spec.name) if frames else contextlib.nullcontext()
+    with lock, memory_guard(spec.name, args.dpi):
+        with StagedFiles() as staged:
+            done = []
+            if frames:
+                pngs = step_paths(spec, args.chosen_steps, FIGURE_DIRS["png"], ".png")
+                write_pngs(images, pngs, staged)
+                done.append(f"png  {len(pngs)} frames at {args.dpi} dpi -> "
+                            f"{FIGURE_DIRS['png']}/")
+            done += _write_outputs(spec, None, images, outs, timing, args, staged)
+            staged.commit()
         if frames:
-            pngs = step_paths(spec, args.chosen_steps, FIGURE_DIRS["png"], ".png")
-            with output_lock(FIGURE_DIRS["pdf"], spec.name):
-                with StagedFiles() as staged:
-                    write_pngs(images, pngs, staged)
-                    staged.commit()
-                for stale in stale_frames(FIGURE_DIRS["png"], spec.name, ".png", pngs):
-                    stale.unlink(missing_ok=True)
-            print(f"{say} png  {len(pngs)} frames at {args.dpi} dpi -> "
-                  f"{FIGURE_DIRS['png']}/", file=sys.stderr)
-        _write_outputs(spec, None, images, outs, timing, args, say)
+            for stale in stale_frames(FIGURE_DIRS["png"], spec.name, ".png", pngs):
+                stale.unlink(missing_ok=True)
+    _report(say, done)
 
 
 def _write_outputs_only(spec: FigureSpec, pages, outs, timing, args, say: str) -> None:
     from .build import memory_guard, step_paths
-    from .files import private_workdir
+    from .files import StagedFiles, private_workdir
     from .render.raster import PageFrames
     with private_workdir("animate") as workdir, memory_guard(spec.name, args.dpi):
         pdfs = step_paths(spec, args.chosen_steps, workdir, ".pdf")
         for pdf, page in zip(pdfs, pages):
             pdf.write_bytes(page)
-        _write_outputs(spec, pages, PageFrames(pdfs, args.dpi), outs, timing, args, say)
+        with StagedFiles() as staged:
+            done = _write_outputs(spec, pages, PageFrames(pdfs, args.dpi), outs, timing, args,
+                                  staged)
+            staged.commit()
+    _report(say, done)
 
 
 def _write_with_frames(spec: FigureSpec, pages, outs, timing, args, say: str) -> None:
     from .build import memory_guard, stale_frames, step_paths
-    from .files import StagedFiles, output_lock, write_all_atomic
+    from .files import StagedFiles, output_lock
     from .render.raster import PageFrames, write_pngs
     steps = args.chosen_steps
     pdfs = step_paths(spec, steps, FIGURE_DIRS["pdf"], ".pdf")
     pngs = step_paths(spec, steps, FIGURE_DIRS["png"], ".png")
     # One run at a time per name: the PDFs, PNGs and outputs of this run
-    # replace those of any other as one set.
+    # replace those of any other as one set, moved into place together once
+    # all are complete, so a run that fails (out of memory, say) changes no file.
     with output_lock(FIGURE_DIRS["pdf"], spec.name), memory_guard(spec.name, args.dpi):
-        write_all_atomic(dict(zip(pdfs, pages)))
-        print(f"{say} pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/", file=sys.stderr)
-        # One lazy sequence for the PNGs and every output (kept after the
-        # first pass when small, re-rendered in batches when not).
-        frames = PageFrames(pdfs, args.dpi)
         with StagedFiles() as staged:
+            for pdf, page in zip(pdfs, pages):
+                write_staged(staged, pdf, page)
+            # One lazy sequence for the PNGs and every output (kept after the
+            # first pass when small, re-rendered in batches when not).
+            frames = PageFrames([staged.staged_as(pdf) for pdf in pdfs], args.dpi)
             write_pngs(frames, pngs, staged)
+            done = [f"pdf  {len(pdfs)} pages -> {FIGURE_DIRS['pdf']}/",
+                    f"png  {len(pngs)} frames at {args.dpi} dpi -> {FIGURE_DIRS['png']}/"]
+            done += _write_outputs(spec, pages, frames, outs, timing, args, staged)
             staged.commit()
         # Frames an earlier run with more steps left would mix with these.
         for directory, suffix, kept in ((FIGURE_DIRS["pdf"], ".pdf", pdfs),
                                         (FIGURE_DIRS["png"], ".png", pngs)):
             for stale in stale_frames(directory, spec.name, suffix, kept):
                 stale.unlink(missing_ok=True)
-        print(f"{say} png  {len(pngs)} frames at {args.dpi} dpi -> "
-              f"{FIGURE_DIRS['png']}/", file=sys.stderr)
-        _write_outputs(spec, pages, frames, outs, timing, args, say)
+    _report(say, done)

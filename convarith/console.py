@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from typing import Sequence
 
@@ -79,9 +80,8 @@ def describe_command(argv: Sequence[str], prog: str = f"{PROG} describe") -> int
         raise ParameterError("Give an animation's NAME, or --layer and --input to describe "
                              "a layer; see 'convarith describe --help'.")
     named = {entry.name: entry for entry in CATALOGUE}
-    geometry_given = any(getattr(args, attr) is not None for attr in
-                         ("kernel_size", "input_size", "transposed_input"))
-    if args.name in named and not geometry_given:
+    if args.name in named:
+        refuse_flags_with_catalogue_name(named[args.name], argv)
         spec = catalogue_spec(named[args.name])
     else:
         spec = spec_from_args(args.kind, args.name, args)
@@ -111,6 +111,24 @@ def _describe_layers(args) -> int:
     else:
         print(describe_text(description))
     return 0
+
+
+def refuse_flags_with_catalogue_name(entry, argv: Sequence[str]) -> None:
+    """A catalogue name is described by its own flags: any other flag given
+    with it would be silently ignored, so the mix is refused."""
+    flags = [token.split("=", 1)[0] for token in argv if token.startswith("-")
+             and token != "--"]
+    if flags:
+        rest = list(argv)
+        rest.remove(entry.name)
+        own = (["--type", entry.kind] if entry.kind != "arithmetic" else []) + entry.argv
+        raise ParameterError(
+            f"'{entry.name}' is an animation of the catalogue, described by its own "
+            f"flags ({entry.flags}); the flags given with it "
+            f"({', '.join(dict.fromkeys(flags))}) would be ignored. Describe it alone "
+            f"('{PROG} describe {entry.name}'), or give your "
+            f"figure another name, e.g. '{PROG} describe my_{entry.name} "
+            f"{shlex.join(own + rest)}'.")
 
 
 def list_parser(prog: str = f"{PROG} list") -> ArgumentParser:
@@ -178,7 +196,6 @@ def console(argv: Sequence[str]) -> int:
     args = top_parser().parse_args(argv)
     commands = _commands()
     if args.subcommand not in commands:
-        from .errors import ParameterError
         raise ParameterError(f"Unknown subcommand {args.subcommand!r}; choose one of "
                              f"{', '.join(commands)}. Run '{PROG} --help' for more.")
     return commands[args.subcommand](args.arguments, prog=f"{PROG} {args.subcommand}")

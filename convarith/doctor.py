@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 
+from .errors import ParameterError
+from .files import cache_subdir
 from .render.tools import PROGRAMS, TEX_FILES, install_hint, missing_tex_files
-from .settings import FFMPEG_ENV, chosen_ffmpeg
+from .settings import (FFMPEG_ENV, MAX_STEPS_ENV, PDFLATEX_ENV, cache_dir, chosen_ffmpeg,
+                       max_steps, pdflatex_program, setting_problem)
+
+#: How long a program may take to list what it can do.
+PROBE_SECONDS = 30
 
 #: Encoders the video writers use, from imageio-ffmpeg's own ffmpeg.
 VIDEO_ENCODERS = {"libx264": ".mp4", "libvpx-vp9": ".webm"}
@@ -22,18 +29,28 @@ class Check:
     detail: str
 
 
+def _program_check(program: str, command: str | None, variable: str) -> Check:
+    """Whether `program` (or the `command` that $`variable` names) can be run."""
+    entry = PROGRAMS[program]
+    path = shutil.which(command or program)
+    if path is not None:
+        return Check(program, True, path if not command else f"{path} (from {variable})")
+    if command:
+        return Check(program, False, f"{variable} is set to '{command}', which "
+                     f"{setting_problem(command)}; point it at {program}, or unset it to "
+                     f"use the {program} on PATH.")
+    return Check(program, False, f"missing; it {entry[0]}. " + install_hint(*entry[1:]))
+
+
 def program_checks() -> list[Check]:
-    checks = []
-    for program in ("pdflatex", "pdftoppm", "pdfinfo", "pdftocairo"):
-        entry = PROGRAMS[program]
-        path = shutil.which(program)
-        checks.append(Check(program, path is not None,
-                            path or f"missing; it {entry[0]}. " + install_hint(*entry[1:])))
+    checks = [_program_check("pdflatex", pdflatex_program(), PDFLATEX_ENV)]
+    for program in ("pdftoppm", "pdfinfo", "pdftocairo"):
+        checks.append(_program_check(program, None, ""))
     return checks
 
 
 def tex_checks() -> list[Check]:
-    if shutil.which("pdflatex") is None:
+    if shutil.which(pdflatex_program() or "pdflatex") is None:
         return []
     missing = set(missing_tex_files())
     return [Check(name, name not in missing,
@@ -52,12 +69,24 @@ def ffmpeg_program() -> str:
 
 
 def ffmpeg_checks() -> list[Check]:
+    chosen = chosen_ffmpeg()
+    if chosen and setting_problem(chosen):
+        return [Check("ffmpeg", False, f"{FFMPEG_ENV} is set to '{chosen}', which "
+                      f"{setting_problem(chosen)}, so no video can be written; point it "
+                      "at an ffmpeg program, or unset it to use the one imageio-ffmpeg "
+                      "ships.")]
     try:
         ffmpeg = ffmpeg_program()
+        listing = subprocess.run([ffmpeg, "-hide_banner", "-encoders"], capture_output=True,
+                                 text=True, stdin=subprocess.DEVNULL,
+                                 timeout=PROBE_SECONDS).stdout
     except (ImportError, RuntimeError) as error:
         return [Check("ffmpeg", False, f"not available ({error}). {FFMPEG_HINT}")]
-    listing = subprocess.run([ffmpeg, "-hide_banner", "-encoders"], capture_output=True,
-                             text=True).stdout
+    except (OSError, subprocess.TimeoutExpired) as error:
+        reason = (f"did not answer within {PROBE_SECONDS} s"
+                  if isinstance(error, subprocess.TimeoutExpired)
+                  else f"cannot be run ({error.strerror or error})")
+        return [Check("ffmpeg", False, f"{ffmpeg} {reason}. {FFMPEG_HINT}")]
     encoders = {line.split()[1] for line in listing.splitlines() if len(line.split()) > 1}
     checks = [Check("ffmpeg", True, ffmpeg)]
     for encoder, suffix in VIDEO_ENCODERS.items():
@@ -65,6 +94,26 @@ def ffmpeg_checks() -> list[Check]:
         checks.append(Check(encoder, found, f"encodes {suffix}" if found else
                             f"missing from {ffmpeg}, so {suffix} cannot be written. "
                             + FFMPEG_HINT))
+    return checks
+
+
+def settings_checks() -> list[Check]:
+    """The settings read from the environment: each one the commands would refuse."""
+    checks = []
+    try:
+        limit = max_steps()
+        checks.append(Check(MAX_STEPS_ENV, True, f"{limit} steps at most"))
+    except ParameterError as error:
+        checks.append(Check(MAX_STEPS_ENV, False, str(error)))
+    cache = cache_dir()
+    detail = f"{cache}"
+    if os.environ.get("XDG_CACHE_HOME") and not os.path.isabs(os.environ["XDG_CACHE_HOME"]):
+        detail += (f" (XDG_CACHE_HOME is the relative path "
+                   f"'{os.environ['XDG_CACHE_HOME']}', which is ignored, as the XDG rules say)")
+    if cache_subdir("tex") is None:
+        detail += ("; it cannot be written, so every figure compiles without the "
+                   "preloaded format (slower, the same pages)")
+    checks.append(Check("cache", True, detail))
     return checks
 
 
@@ -100,8 +149,21 @@ def renderer_summary(checks: list[Check]) -> list[Check]:
                   "back to the native renderer")]
 
 
+def _guarded(name: str, checks) -> list[Check]:
+    """`checks()`, or one failed check saying why it could not be made: the
+    doctor reports a broken setup, it does not fail on one."""
+    try:
+        return checks()
+    except Exception as error:   # whatever broke is the finding
+        return [Check(name, False, f"could not be checked ({type(error).__name__}: {error})")]
+
+
 def all_checks() -> list[Check]:
-    checks = native_checks() + program_checks() + tex_checks() + ffmpeg_checks()
+    checks = []
+    for name, group in (("native renderer", native_checks), ("programs", program_checks),
+                        ("TeX files", tex_checks), ("ffmpeg", ffmpeg_checks),
+                        ("settings", settings_checks)):
+        checks += _guarded(name, group)
     return checks + renderer_summary(checks)
 
 
@@ -118,5 +180,5 @@ def report(checks: list[Check]) -> str:
                      "figure and format without them; install them as shown above for "
                      "--renderer tex, make and the report.")
     else:
-        lines.append(f"Missing: {', '.join(missing)}. Install them as shown above.")
+        lines.append(f"Missing: {', '.join(missing)}. Each line above says how to fix it.")
     return "\n".join(lines)

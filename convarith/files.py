@@ -165,7 +165,7 @@ def _remove(paths) -> None:
                 os.unlink(tmp)
 
 
-def _write_error(where: Path, error: OSError) -> ToolError:
+def write_error(where: Path, error: OSError) -> ToolError:
     reason = error.strerror or str(error)
     if error.filename:
         reason += f": {error.filename}"
@@ -200,7 +200,7 @@ class StagedFiles:
                 fd, tmp = _temporary_beside(path)
                 self._staged.append((Path(tmp), path))
         except OSError as error:
-            raise _write_error(path.parent, error) from None
+            raise write_error(path.parent, error) from None
         os.close(fd)
         return Path(tmp)
 
@@ -217,7 +217,7 @@ class StagedFiles:
             for tmp, path in self._staged:
                 os.replace(tmp, path)
         except OSError as error:
-            raise _write_error(path.parent if path else Path("."), error) from None
+            raise write_error(path.parent if path else Path("."), error) from None
 
     def __exit__(self, *exc):
         _remove([tmp for tmp, _ in self._staged])
@@ -252,7 +252,7 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
             try:
                 tmp.write_bytes(data)
             except OSError as error:
-                raise _write_error(Path(path).parent, error) from None
+                raise write_error(Path(path).parent, error) from None
         staged.commit()
 
 

@@ -18,6 +18,26 @@ DEFAULT_DPI = 150
 NOTEBOOK_DPI = 100
 #: Resolutions the commands accept.
 DPI_RANGE = (10, 1200)
+#: Pixels of a frame, and of a storyboard sheet drawn as a picture, at most:
+#: larger pictures take more than 2 GiB to draw and encode (and Pillow
+#: refuses to open them).  A figure whose frames would be larger at the
+#: chosen resolution is refused before any work, with the largest that fits.
+MAX_FRAME_PIXELS = 40_000_000
+#: Pixels of a video frame at most, as many as 3840 x 2160 (8.3 megapixels):
+#: ffmpeg's encoders hold a dozen frames and more, about 130 bytes a pixel.
+MAX_VIDEO_SIZE = (3840, 2160)
+MAX_VIDEO_PIXELS = MAX_VIDEO_SIZE[0] * MAX_VIDEO_SIZE[1]
+#: The longest side of a storyboard sheet, in points (TeX's largest
+#: dimension is 16383.99 pt, about 5.76 m).
+MAX_SHEET_POINTS = 16_000
+#: Words pdflatex adds to its main memory of 5,000,000 for a storyboard,
+#: which holds a whole animation on one page (240 MB more at most).
+TEX_SHEET_MEMORY = 30_000_000
+#: Cells a numerical storyboard drawn by TeX shows at most, over all its steps
+#: (the work FigureSpec counts): each is a typeset value, and even the larger
+#: memory holds no more.  An arithmetic sheet is bounded by its size; the
+#: native renderer by neither.
+TEX_SHEET_CELLS = {"numerical": 60_000}
 #: How long a GIF shows each step, in milliseconds.
 DEFAULT_FRAME_MS = 1000
 
@@ -50,9 +70,14 @@ def max_steps() -> int:
 
 
 def cache_dir() -> Path:
+    """An absolute path: pdflatex runs in a directory of its own, where a
+    relative path to its format would name another file.  A relative
+    XDG_CACHE_HOME is ignored, as the XDG base directory rules require."""
     if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(os.path.abspath(os.path.expanduser(os.environ[CACHE_ENV])))
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "convarith"
 
 
@@ -87,6 +112,20 @@ def single_blas_thread() -> None:
     OpenBLAS thread per core, which costs each of the build's processes
     about 50 ms of CPU time that the other make jobs could use."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def setting_problem(program: str) -> str | None:
+    """Why the program a setting names cannot be run, or None."""
+    import shutil
+    if os.path.isdir(program):
+        return "is a directory"
+    if os.sep in program and not os.path.exists(program):
+        return "does not exist"
+    if os.sep in program and not os.access(program, os.X_OK):
+        return "is not executable"
+    if shutil.which(program) is None:
+        return "was not found"
+    return None
 
 
 def chosen_ffmpeg() -> str | None:

@@ -157,7 +157,10 @@ def test_rendering_twice_reuses_the_frames_and_display_writes_nothing(tmp_path,
     animation_module._frames.cache_clear()
     first = convarith.conv2d(4, 3, renderer="tex").frames()
     again = convarith.conv2d(4, 3, renderer="tex").frames()
-    assert len(first) == 4 and all(a is b for a, b in zip(first, again))
+    # Rendered once; each call hands out images of its own (the caller's to change).
+    assert animation_module._frames.cache_info().misses == 1
+    assert len(first) == 4 and all(a is not b and a.tobytes() == b.tobytes()
+                                   for a, b in zip(first, again))
     assert animation_module._step_pdfs.cache_info().misses == 1
     html = convarith.conv2d(4, 3, renderer="tex")._repr_html_()
     match = re.search(r'src="data:image/gif;base64,([^"]+)"', html)

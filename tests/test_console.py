@@ -137,3 +137,18 @@ def test_python_m_convarith_is_the_convarith_command(tmp_path, argv):
     if argv == ["--help"]:
         assert module.stdout.decode().startswith("usage: convarith [-h]")
         assert module.returncode == 0
+
+
+@pytest.mark.parametrize("flags", [["--type", "numerical"], ["--in-channels", "2"],
+                                   ["--no-labels"], ["-m", "max"], ["--theme", "grayscale"],
+                                   ["-i", "7", "-k", "3"], ["--max-steps=5"]])
+def test_describe_refuses_flags_given_with_a_catalogue_name(capsys, flags):
+    """A catalogue name is described by its own flags; others given with it
+    would be silently ignored, so the mix is refused, naming them."""
+    from convarith.cli import run
+    code = run(console, ["describe", "padding_strides", *flags])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "padding_strides" in err
+    assert flags[0].split("=")[0] in err
+    assert "convarith describe my_padding_strides -i 5" in err

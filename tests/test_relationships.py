@@ -849,15 +849,15 @@ def jax_conv_general_dilated(x, w, stride: int, pads: tuple[int, int], lhs: int 
 
 
 def _check_r29(box):
-    for i, k, s, l, d, lo, hi in itertools.product(range(1, 7), range(1, 4), range(1, 4),
-                                                   range(1, 4), range(1, 3), range(-1, 3),
-                                                   range(-1, 3)):
+    for i, k, s, lhs, d, lo, hi in itertools.product(range(1, 7), range(1, 4), range(1, 4),
+                                                     range(1, 4), range(1, 3), range(-1, 3),
+                                                     range(-1, 3)):
         k_eff = effective_kernel_size(k, d)
-        values = {"i": i, "l": l, "s": s, "k_{\\mathrm{eff}}": k_eff,
+        values = {"i": i, "l": lhs, "s": s, "k_{\\mathrm{eff}}": k_eff,
                   "q_{\\mathrm{lo}}": lo, "q_{\\mathrm{hi}}": hi}
-        if (i - 1) * l + 1 + lo + hi < k_eff:
+        if (i - 1) * lhs + 1 + lo + hi < k_eff:
             continue
-        out = jax_conv_general_dilated(np.ones(i), np.ones(k), s, (lo, hi), l, d)
+        out = jax_conv_general_dilated(np.ones(i), np.ones(k), s, (lo, hi), lhs, d)
         assert box.value(0, values) == len(out)
     for i_t, k, s, p, d, a in itertools.product(range(1, 6), range(1, 5), range(1, 4),
                                                 range(3), range(1, 3), range(3)):

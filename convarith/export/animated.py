@@ -1,54 +1,79 @@
-"""Animated image files: GIF (Pillow, one shared palette), WebP and APNG (imageio)."""
+"""Animated image files: GIF (one shared palette), WebP and APNG, each
+streamed: a writer holds a frame or two, whatever the number of steps."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
-from ..files import write_bytes_atomic
 from .canvas import uniform_frames
+from .limits import check_frames
 from .registry import register
 from .timing import Timing
 
 
-def gif_bytes(frames, timing: Timing) -> bytes:
-    """The GIF exactly as the Make pipeline writes it: one shared palette,
-    frames streamed when every step lasts the same (the default)."""
-    from .gif import encode_gif, paletted_frames
+def write_gif_frames(fp, frames, timing: Timing) -> None:
+    """The GIF exactly as the Make pipeline writes it (one shared palette),
+    with one duration per step, so the last one may linger."""
+    from .gif import paletted_frames
+    from .gif_stream import write_gif_stream
     durations = timing.durations_ms(len(frames))
-    if len(set(durations)) == 1:
-        return encode_gif(frames, durations[0])
-    # A lingering last step: Pillow's writer takes one duration per frame.
-    images = list(paletted_frames(frames))
+    write_gif_stream(fp, paletted_frames(frames),
+                     durations[0] if len(set(durations)) == 1 else durations)
+
+
+def gif_bytes(frames, timing: Timing) -> bytes:
     buffer = io.BytesIO()
-    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
-                   duration=durations, loop=0, disposal=1)
+    write_gif_frames(buffer, frames, timing)
     return buffer.getvalue()
 
 
-def imageio_animation_bytes(frames, timing: Timing, extension: str, **options) -> bytes:
-    """An animated image encoded by imageio's Pillow plugin, looping forever."""
-    import imageio.v3 as iio
-    import numpy as np
-    stack = np.stack([np.asarray(frame) for frame in uniform_frames(frames)])
-    buffer = io.BytesIO()
-    iio.imwrite(buffer, stack, extension=extension, plugin="pillow",
-                duration=timing.durations_ms(len(frames)), loop=0, **options)
-    return buffer.getvalue()
+def write_webp_frames(fp, frames, timing: Timing) -> None:
+    """Lossless animated WebP through libwebp's animation encoder, which
+    keeps encoded frames only; the settings are Pillow's for lossless."""
+    from PIL import WebPImagePlugin
+    durations = timing.durations_ms(len(frames))
+    encoder_class = getattr(getattr(WebPImagePlugin, "_webp", None), "WebPAnimEncoder", None)
+    canvas = uniform_frames(frames)
+    if encoder_class is None:     # a Pillow without it: its own writer, all frames held
+        images = list(canvas)
+        images[0].save(fp, format="WEBP", save_all=True, append_images=images[1:],
+                       duration=durations, loop=0, lossless=True)
+        return
+    encoder, timestamp = None, 0
+    # Pillow's defaults for a lossless animation (kmin 9, kmax 17, quality 80,
+    # method 0, a transparent black background).
+    for image, duration in zip(canvas, durations):
+        if encoder is None:
+            encoder = encoder_class(image.size, 0, 0, False, 9, 17, False, False)
+        encoder.add(image.getim(), timestamp, True, 80, 100, 0)
+        timestamp += duration
+    encoder.add(None, timestamp, True, 80, 100, 0)
+    data = encoder.assemble("", "", "")
+    if data is None:
+        raise OSError("libwebp could not assemble the animation")
+    fp.write(data)
 
 
-@register(".gif", "animation")
-def write_gif(path: Path, rendering, timing: Timing) -> None:
-    write_bytes_atomic(path, gif_bytes(rendering.frames(), timing))
+def write_apng_frames(fp, frames, timing: Timing) -> None:
+    from .apng import write_apng
+    write_apng(fp, uniform_frames(frames), timing.durations_ms(len(frames)))
 
 
-@register(".webp", "animation")
-def write_webp(path: Path, rendering, timing: Timing) -> None:
+@register(".gif", "animation", check=check_frames)
+def write_gif(target: Path, rendering, timing: Timing) -> None:
+    with open(target, "wb") as handle:
+        write_gif_frames(handle, rendering.frames(), timing)
+
+
+@register(".webp", "animation", check=check_frames)
+def write_webp(target: Path, rendering, timing: Timing) -> None:
     # Lossless: the figures are flat colours, which lossy WebP smears.
-    write_bytes_atomic(path, imageio_animation_bytes(rendering.frames(), timing, ".webp",
-                                                     lossless=True))
+    with open(target, "wb") as handle:
+        write_webp_frames(handle, rendering.frames(), timing)
 
 
-@register(".apng", "animation")
-def write_apng(path: Path, rendering, timing: Timing) -> None:
-    write_bytes_atomic(path, imageio_animation_bytes(rendering.frames(), timing, ".png"))
+@register(".apng", "animation", check=check_frames)
+def write_apng(target: Path, rendering, timing: Timing) -> None:
+    with open(target, "wb") as handle:
+        write_apng_frames(handle, rendering.frames(), timing)

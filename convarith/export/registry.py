@@ -12,20 +12,29 @@ from ..errors import ParameterError
 WRITERS: dict = {}
 
 
+def _nothing_to_check(rendering, words) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Writer:
-    """Writes one output file. `write(path, rendering, timing)`; `kind` names
-    what the file holds, for help texts."""
+    """Writes one output file: `write(target, rendering, timing)` fills
+    `target`, a temporary file beside the output that is moved into place
+    once every output is complete.  `check(rendering, words)` raises, before any
+    work, if this output of `rendering` cannot be made (naming its
+    parameters in `words`, a Vocabulary); `kind` names what the file holds,
+    for help texts."""
 
     suffix: str
     kind: str
     write: Callable
+    check: Callable = _nothing_to_check
 
 
-def register(suffix: str, kind: str):
+def register(suffix: str, kind: str, check: Callable = _nothing_to_check):
     """Decorator: make `write` the writer for files ending in `suffix`."""
     def add(write: Callable) -> Callable:
-        WRITERS[suffix] = Writer(suffix, kind, write)
+        WRITERS[suffix] = Writer(suffix, kind, write, check)
         return write
     return add
 

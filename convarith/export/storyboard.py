@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..files import write_bytes_atomic
 from ..model.describe import figure_values
 from ..model.spec import FigureSpec
 from ..scene.meaning import grid_columns, step_label
@@ -34,7 +33,9 @@ def storyboard_tex(spec: FigureSpec, steps=None) -> str:
 
 def storyboard_pdf(spec: FigureSpec, steps=None) -> bytes:
     from ..render.latex import compile_tex
-    return compile_tex(storyboard_tex(spec, steps), label=f"{spec.name} (storyboard)")
+    from ..settings import TEX_SHEET_MEMORY
+    return compile_tex(storyboard_tex(spec, steps), label=f"{spec.name} (storyboard)",
+                       extra_memory=TEX_SHEET_MEMORY)
 
 
 def storyboard_png(pdf: bytes, dpi: int) -> bytes:
@@ -47,16 +48,25 @@ def storyboard_png(pdf: bytes, dpi: int) -> bytes:
     return encode_png(page.convert("RGB"))
 
 
-@register(".pdf", "storyboard")
-def write_storyboard_pdf(path: Path, rendering, timing) -> None:
-    write_bytes_atomic(path, rendering.storyboard_pdf())
+def _check_sheet(picture_from_native: bool, picture_from_tex: bool):
+    def check(rendering, words) -> None:
+        from .limits import check_storyboard
+        picture = picture_from_native if rendering.renderer == "native" else picture_from_tex
+        check_storyboard(rendering, words, picture=picture)
+    return check
 
 
-@register(".svg", "storyboard")
-def write_storyboard_svg(path: Path, rendering, timing) -> None:
-    write_bytes_atomic(path, rendering.storyboard_svg())
+# The native renderer's PDF sheet is its picture in a page; TeX's is vector.
+@register(".pdf", "storyboard", check=_check_sheet(True, False))
+def write_storyboard_pdf(target: Path, rendering, timing) -> None:
+    target.write_bytes(rendering.storyboard_pdf())
 
 
-@register(".png", "storyboard")
-def write_storyboard_png(path: Path, rendering, timing) -> None:
-    write_bytes_atomic(path, rendering.storyboard_png())
+@register(".svg", "storyboard", check=_check_sheet(False, False))
+def write_storyboard_svg(target: Path, rendering, timing) -> None:
+    target.write_bytes(rendering.storyboard_svg())
+
+
+@register(".png", "storyboard", check=_check_sheet(True, True))
+def write_storyboard_png(target: Path, rendering, timing) -> None:
+    target.write_bytes(rendering.storyboard_png())

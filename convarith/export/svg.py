@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from pathlib import Path
 
 from ..errors import ToolError
@@ -13,8 +12,9 @@ from ..render.tools import require_program
 
 def pdf_to_svg(pdf: bytes) -> bytes:
     """The first page of `pdf` as SVG (vector: text and paths stay so)."""
+    from ..files import private_workdir
     pdftocairo = require_program("pdftocairo")
-    with tempfile.TemporaryDirectory(prefix="convarith-svg-") as workdir:
+    with private_workdir("svg") as workdir:
         source, target = Path(workdir, "page.pdf"), Path(workdir, "page.svg")
         source.write_bytes(pdf)
         result = subprocess.run([pdftocairo, "-svg", "-f", "1", "-l", "1",

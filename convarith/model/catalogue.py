@@ -8,8 +8,11 @@ animation, add an entry here and run `make all_animations`.
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -102,3 +105,45 @@ def entry(name: str) -> Entry:
         if candidate.name == name:
             return candidate
     raise KeyError(name)
+
+
+#: The files make builds for the catalogue in a checkout (folder: name
+#: pattern): the frames in pdf/ and png/, the GIFs in gif/ that the repository
+#: keeps, and the report.
+BUILT_FILES = {"pdf": r"{name}_[0-9]+\.pdf", "png": r"{name}_[0-9]+\.png",
+               "gif": r"{name}\.gif", ".": r"conv_arithmetic\.pdf"}
+
+
+def checkouts() -> set[Path]:
+    """The checkouts of this project a command could write into: the one the
+    package runs from, and the working directory, when either is one."""
+    found = set()
+    for root in (Path(__file__).resolve().parents[2], Path.cwd().resolve()):
+        if (root / "Makefile").is_file() and (root / "convarith" / "model" /
+                                              "catalogue.py").is_file():
+            found.add(root)
+    return found
+
+
+def built_by_make(path) -> Path | None:
+    """The checkout in which `path` is a file that make builds for the
+    catalogue, or None.  Such a file written by hand would look up to date."""
+    real = Path(os.path.realpath(Path(path).parent)) / Path(path).name
+    names = "|".join(re.escape(entry.name) for entry in CATALOGUE)
+    for root in checkouts():
+        for folder, pattern in BUILT_FILES.items():
+            if real.parent == (root / folder).resolve() and re.fullmatch(
+                    pattern.format(name=f"({names})"), real.name):
+                return root
+    return None
+
+
+def refuse_built_by_make(path, what: str) -> None:
+    """A ParameterError, naming the output as `what`, when make builds `path`."""
+    from ..errors import ParameterError
+    root = built_by_make(path)
+    if root is not None:
+        raise ParameterError(
+            f"{what} is one of the files that 'make' builds in {root} (the catalogue's "
+            "frames and GIFs, and the report); written by other means, make would take "
+            "it for up to date. Choose another path.")

@@ -28,6 +28,14 @@ def _whole(value) -> bool:
     return isinstance(value, Integral) and not isinstance(value, bool)
 
 
+def switch(key: str, value, words: Vocabulary = KEYWORDS) -> bool:
+    """A True/False setting: PyTorch's functions refuse 1, 1.0 or 'yes' for
+    ceil_mode and count_include_pad, and so does every switch here."""
+    if not isinstance(value, bool):
+        raise ParameterError(f"{words[key]} must be True or False, not {value!r}.")
+    return value
+
+
 def _shape(value) -> tuple | None:
     """(v,) or (h, w) when `value` is a whole number or a pair of them, else None."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
@@ -78,6 +86,7 @@ def figure_axes(*, input_size, kernel_size, stride: Size = 1, padding=0, dilatio
     s = size_pair("stride", stride, 1, words)
     named, p = padding_pair(padding, words)
     d = size_pair("dilation", dilation, 1, words)
+    switch("ceil_mode", ceil_mode, words)
     if padding_mode not in PADDING_MODES:
         raise ParameterError(f"Unknown {words['padding_mode']} {padding_mode!r}; choose one "
                              f"of {', '.join(PADDING_MODES)} (as PyTorch's Conv2d).")
@@ -142,10 +151,14 @@ def channel_counts(mode: str, in_channels=None, out_channels=None, groups=None,
     if mode != "convolution":
         if out_channels is not None or groups is not None:
             raise ParameterError(pooling_channels_message(mode, words))
-        count = 1 if in_channels is None else in_channels
+        count = 1 if in_channels is None else int(in_channels) if _whole(in_channels) \
+            else in_channels
         return {"in_channels": count, "out_channels": count, "groups": count}
     given = {"in_channels": in_channels, "out_channels": out_channels, "groups": groups}
-    return {key: 1 if value is None else value for key, value in given.items()}
+    # numpy's integers are whole numbers too (PyTorch takes them); FigureSpec
+    # refuses anything else, True and 1.0 included.
+    return {key: 1 if value is None else int(value) if _whole(value) else value
+            for key, value in given.items()}
 
 
 def counted_padding(mode: str, count_include_pad=None, words: Vocabulary = KEYWORDS) -> bool:
@@ -153,9 +166,7 @@ def counted_padding(mode: str, count_include_pad=None, words: Vocabulary = KEYWO
     given; no other mode takes it."""
     if count_include_pad is None:
         return True
-    if not isinstance(count_include_pad, bool):
-        raise ParameterError(f"{words['count_include_pad']} must be True or False, not "
-                             f"{count_include_pad!r}.")
+    switch("count_include_pad", count_include_pad, words)
     if mode != "average":
         raise ParameterError(
             f"{words.setting('count_include_pad', count_include_pad)} applies to average "
@@ -169,6 +180,9 @@ def figure_spec(name: str, kind: str, *, mode: str = "convolution", in_channels=
                 **geometry) -> FigureSpec:
     """A validated FigureSpec; `geometry` is figure_axes's keywords."""
     check_kind_and_mode(kind, mode, words)
+    switch("labels", labels, words)
+    if _whole(max_steps):
+        max_steps = int(max_steps)
     look = figure_theme(theme, words)
     axes = figure_axes(mode=mode, words=words, **geometry)
     channels = channel_counts(mode, in_channels, out_channels, groups, words)

@@ -128,12 +128,15 @@ def _with_format(tex: str, pdflatex: str, env: dict) -> tuple[str, Path] | None:
     return tex.replace(preamble, "%\n" * preamble.count("\n"), 1), fmt
 
 
-def compile_tex(tex: str, label: str = "figure") -> bytes:
+def compile_tex(tex: str, label: str = "figure", extra_memory: int = 0) -> bytes:
     """Compile `tex` with pdflatex in a private temporary directory; return the
-    PDF.  `label` names the figure in messages.  A document with the figures'
-    preamble starts from the preloaded format (convarith.texformat)."""
+    PDF.  `label` names the figure in messages; `extra_memory` adds words to
+    pdflatex's main memory (5,000,000), for a page that holds a whole
+    animation.  A document with the figures' preamble starts from the
+    preloaded format (convarith.texformat)."""
     pdflatex = require_program("pdflatex", pdflatex_program())
-    env = tool_environment(**REPRODUCIBLE_ENV, **PARANOID_ENV, **LOG_ENV)
+    memory = {"extra_mem_bot": str(extra_memory)} if extra_memory else {}
+    env = tool_environment(**REPRODUCIBLE_ENV, **PARANOID_ENV, **LOG_ENV, **memory)
     preloaded = _with_format(tex, pdflatex, env)
     with private_workdir("tex") as workdir:
         source = Path(workdir, f"{JOBNAME}.tex")
@@ -145,15 +148,15 @@ def compile_tex(tex: str, label: str = "figure") -> bytes:
                                         workdir, env, label)
             if result.returncode == 0 and pdf_path.exists():
                 return pdf_path.read_bytes()
-            if not re.search(r"^! ", log, re.MULTILINE):
-                # Not an error in the document: pdflatex could not start from
-                # the format.  Drop it and compile the plain way.
-                from .texformat import forget
-                forget(preloaded[1])
-                preloaded = None
-        if preloaded is None:
-            source.write_text(tex, encoding="utf-8")
-            result, log = _run_pdflatex(command, workdir, env, label)
+            # The format may be what failed (it was removed under us, or made
+            # from another preamble, so the document's commands are unknown to
+            # it): the plain way decides, and drops the format if it succeeds.
+            pdf_path.unlink(missing_ok=True)
+        source.write_text(tex, encoding="utf-8")
+        result, log = _run_pdflatex(command, workdir, env, label)
+        if preloaded is not None and result.returncode == 0 and pdf_path.exists():
+            from .texformat import forget
+            forget(preloaded[1])
         if result.returncode != 0 or not pdf_path.exists():
             missing = _missing_file(log)
             if missing in TEX_FILES:

@@ -25,6 +25,18 @@ SMALLEST_ON_PAGE = 0.4
 LABEL_GAP, ROW_GAP, SHEET_BORDER, COLUMN_GAP, LABEL_SIZE = 4.0, 12.0, 10.0, 12.0, 9.0
 
 
+def storyboard_size(frame_width: float, frame_height: float, count: int, columns: int,
+                    dpi: float = 150) -> Tuple[int, int]:
+    """Pixels of a sheet of `count` frames of the given size (pixels at
+    `dpi`), `columns` to a row; at 72.27 dpi, points."""
+    scale = dpi / 72.27
+    label_h = (LABEL_GAP + LABEL_SIZE * 1.2) * scale
+    border, column_gap, row_gap = (v * scale for v in (SHEET_BORDER, COLUMN_GAP, ROW_GAP))
+    rows = -(-count // columns)
+    return (round(2 * border + columns * frame_width + (columns - 1) * column_gap),
+            round(2 * border + rows * (frame_height + label_h) + (rows - 1) * row_gap))
+
+
 def storyboard_svg(scene: Scene, labels, columns: int, dpi: float = 150,
                    line_scale: float = 1.0) -> str:
     """Every step of the scene on one sheet, `columns` to a row, each with
@@ -43,9 +55,7 @@ def _sheet(frames, labels, columns: int, dpi: float, size=None) -> str:
     label_h = (LABEL_GAP + LABEL_SIZE * 1.2) * scale
     cell_h = frame_h + label_h
     border, column_gap, row_gap = (v * scale for v in (SHEET_BORDER, COLUMN_GAP, ROW_GAP))
-    rows = -(-len(frames) // columns)
-    width = round(2 * border + columns * cell_w + (columns - 1) * column_gap)
-    height = round(2 * border + rows * cell_h + (rows - 1) * row_gap)
+    width, height = storyboard_size(cell_w, frame_h, len(frames), columns, dpi)
     if size is not None:
         width, height = size
     body = [f'<rect width="{width}" height="{height}" fill="#ffffff"/>']

@@ -56,8 +56,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     template's source), which saves each pdflatex job a tenth of its Python
     time; none when the cache directory cannot be made."""
     from ..files import cache_subdir
+    from .template_cache import TemplateCache
     directory = cache_subdir("templates")
-    return None if directory is None else jinja2.FileSystemBytecodeCache(str(directory))
+    return None if directory is None else TemplateCache(directory)
 
 
 @lru_cache(maxsize=None)

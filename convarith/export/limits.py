@@ -1,0 +1,132 @@
+"""An output measured against the limits in convarith.settings, before any work.
+
+A frame's size comes from the figure's scene, which both renderers draw to
+the same pixels (tests/test_native_parity.py); a storyboard's sheet is laid
+out from it as both renderers lay it out (render/native.py, and TeX's
+tabular with the same gaps).  Every message names the limit, what this
+figure would need and what fits instead, in the words of the front door.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..errors import ParameterError
+from ..model.vocabulary import KEYWORDS, Vocabulary
+from ..settings import (DPI_RANGE, MAX_FRAME_PIXELS, MAX_SHEET_POINTS, MAX_VIDEO_PIXELS,
+                        TEX_SHEET_CELLS)
+
+#: Points per inch, as TeX counts them.
+POINTS = 72.27
+
+
+def megapixels(pixels: int) -> str:
+    """40000000 -> '40', 8294400 -> '8.3'."""
+    return f"{pixels / 1e6:.1f}".removesuffix(".0")
+
+
+def check_dpi(dpi, words: Vocabulary = KEYWORDS) -> int:
+    low, high = DPI_RANGE
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not low <= dpi <= high:
+        raise ParameterError(f"{words['dpi']} must be a whole number between {low} and "
+                             f"{high}, not {dpi!r}.")
+    return dpi
+
+
+def frame_sizer(rendering):
+    """A function from a resolution to the pixels (width, height) of the
+    figure's largest frame, as both renderers draw it (its first and last
+    steps: every step draws the same planes)."""
+    from ..scene.measure import frame_size, step_frame
+    scene = rendering.scene()
+    bounds = [step_frame(scene, scene.steps[index].layers).bounds
+              for index in sorted({0, len(scene.steps) - 1})]
+
+    def size(dpi: float) -> tuple[int, int]:
+        sizes = [frame_size(box, scene.border, dpi) for box in bounds]
+        return max(w for w, _ in sizes), max(h for _, h in sizes)
+    return size
+
+
+def frame_points(rendering) -> tuple[float, float]:
+    return frame_sizer(rendering)(POINTS)
+
+
+def _largest_dpi(size, limit: int) -> int:
+    """The highest whole resolution at which `size(dpi)` stays within
+    `limit` pixels (0 if none does)."""
+    width, height = size(POINTS)
+    dpi = int(POINTS * math.sqrt(limit / (width * height))) + 2
+    while dpi > 0 and math.prod(size(dpi)) > limit:
+        dpi -= 1
+    return dpi
+
+
+def _check_picture(size, dpi: int, limit: int, what: str, words: Vocabulary) -> None:
+    width, height = size(dpi)
+    if width * height <= limit:
+        return
+    best = _largest_dpi(size, limit)
+    fix = (f"use {words.setting('dpi', best)} or lower" if best >= DPI_RANGE[0]
+           else "use smaller sizes")
+    raise ParameterError(
+        f"At {dpi} dpi {what} would be {width}x{height} pixels "
+        f"({megapixels(width * height)} megapixels), above the limit of "
+        f"{megapixels(limit)} megapixels that keeps drawing and encoding it within "
+        f"memory; {fix}.")
+
+
+def check_frames(rendering, words: Vocabulary = KEYWORDS, video: bool = False) -> None:
+    """Refuse frames larger than MAX_FRAME_PIXELS (MAX_VIDEO_PIXELS for a
+    video); frames given without a figure (no `spec`) are taken as they are."""
+    if getattr(rendering, "spec", None) is None:
+        return
+    dpi = check_dpi(rendering.dpi, words)
+    limit = MAX_VIDEO_PIXELS if video else MAX_FRAME_PIXELS
+    what = f"a {'video ' if video else ''}frame of '{rendering.spec.name}'"
+    _check_picture(frame_sizer(rendering), dpi, limit, what, words)
+
+
+def sheet_sizer(rendering):
+    """A function from a resolution to the pixels of the storyboard sheet
+    (at 72.27 dpi, its points)."""
+    from ..render.storyboard import storyboard_size
+    from ..scene.meaning import grid_columns
+    frame = frame_sizer(rendering)
+    steps, columns = rendering.spec.steps, grid_columns(rendering.spec)
+    return lambda dpi: storyboard_size(*frame(dpi), steps, columns, dpi)
+
+
+def sheet_points(rendering) -> tuple[float, float]:
+    return sheet_sizer(rendering)(POINTS)
+
+
+def check_storyboard(rendering, words: Vocabulary = KEYWORDS, picture: bool = False) -> None:
+    """Refuse a storyboard whose sheet is too large for TeX or, drawn as a
+    picture (`picture`), for memory; or too full for pdflatex's memory.
+    Frames given without a figure (no `spec`) are taken as they are."""
+    spec = getattr(rendering, "spec", None)
+    if spec is None:
+        return
+    sheet = sheet_sizer(rendering)
+    points = sheet(POINTS)
+    if max(points) > MAX_SHEET_POINTS:
+        raise ParameterError(
+            f"A storyboard of '{spec.name}' would be a sheet of {points[0]:,.0f} x "
+            f"{points[1]:,.0f} pt ({points[0] / POINTS * 0.0254:.1f} x "
+            f"{points[1] / POINTS * 0.0254:.1f} m, its {spec.steps} steps in a grid like the "
+            f"output), above the limit of {MAX_SHEET_POINTS:,} pt a side (TeX's largest "
+            f"dimension); make an animation of it instead (.gif, .mp4, ...), or use "
+            f"smaller sizes.")
+    cells = TEX_SHEET_CELLS.get(spec.kind)
+    if rendering.renderer == "tex" and cells is not None and spec.work() > cells:
+        raise ParameterError(
+            f"A storyboard of '{spec.name}' drawn by TeX would show {spec.work():,} cells "
+            f"over its {spec.steps} steps, above the limit of {cells:,} for a {spec.kind} "
+            f"figure: pdflatex holds the whole sheet in its memory. Use "
+            f"{words.setting('renderer', 'native')}, which has no such limit, or smaller "
+            f"sizes.")
+    if picture:
+        check_dpi(rendering.dpi, words)
+        _check_picture(sheet, rendering.dpi, MAX_FRAME_PIXELS,
+                       f"the storyboard of '{spec.name}'", words)

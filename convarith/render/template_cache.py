@@ -1,0 +1,51 @@
+"""Compiled templates kept in the cache directory: a help when it works, never a failure.
+
+Jinja's own file cache raises when its directory disappears under a running
+process (someone cleans ~/.cache) or the disk is full, and an unreadable
+entry stops the template from loading.  The cache only saves time, so here
+every such failure means compiling the template again, and nothing more.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import jinja2
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Jinja's FileSystemBytecodeCache, with the same file names, but every
+    failure to read or write an entry is a cache miss."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.directory / f"__jinja2_{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            with open(self._path(bucket), "rb") as handle:
+                bucket.load_bytecode(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            # Missing, unreadable or cut short (a disk that filled up while
+            # it was written): compile the template again.
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = self._path(bucket)
+        temporary = None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=self.directory, prefix=path.name,
+                                             suffix=".tmp", delete=False) as handle:
+                temporary = handle.name
+                bucket.write_bytecode(handle)
+            os.replace(temporary, path)
+        except OSError:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)

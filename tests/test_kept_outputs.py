@@ -1,0 +1,100 @@
+"""--out cannot overwrite what make builds in the checkout (make would take
+the file for up to date), nor the frames the run itself writes; and a run
+that fails midway (out of memory) changes no file at all."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import convarith
+from convarith.cli import run
+from convarith.errors import ParameterError
+from test_bad_input import ROOT, base_env
+
+KEPT = ["gif/padding_strides.gif", "gif/../gif/dilation.gif", "pdf/padding_strides_03.pdf",
+        "png/numerical_max_pooling_00.png", "conv_arithmetic.pdf"]
+
+
+def checkout(tmp_path):
+    """A checkout of the project (what the commands look for in the working
+    directory), holding the files make builds; a test that went wrong
+    overwrites these, not the real ones."""
+    (tmp_path / "convarith" / "model").mkdir(parents=True)
+    (tmp_path / "convarith" / "model" / "catalogue.py").write_text("")
+    (tmp_path / "Makefile").write_text("")
+    for kept in KEPT:
+        path = tmp_path / kept
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"kept")
+    return {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
+
+
+@pytest.mark.parametrize("program", ["animate", "convarith"])
+@pytest.mark.parametrize("kept", KEPT)
+def test_out_onto_a_file_make_builds_is_refused(tmp_path, program, kept):
+    before = checkout(tmp_path)
+    command = ([str(ROOT / "bin" / "animate")] if program == "animate"
+               else ["-m", "convarith", "animate"])
+    for out in (kept, str(tmp_path / kept)):
+        result = subprocess.run([sys.executable, *command, "mine", "-i", "4", "-k", "3",
+                                 "--out", out], cwd=tmp_path, env=base_env(),
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, result.stderr
+        assert "one of the files that 'make' builds" in result.stderr
+        assert result.stderr.count("\n") == 1
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
+
+
+def test_the_api_refuses_them_too(tmp_path, monkeypatch):
+    before = checkout(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParameterError, match="^path 'gif/padding_strides.gif' is one of"):
+        convarith.conv2d(4, 3).save("gif/padding_strides.gif")
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
+
+
+def test_files_of_other_names_in_a_scratch_directory_are_allowed(tmp_path):
+    for folder in ("gif", "pdf", "png"):
+        (tmp_path / folder).mkdir()
+    result = subprocess.run([sys.executable, "-m", "convarith", "animate", "mine", "-i", "4",
+                             "-k", "3", "--out", "gif/padding_strides.gif"], cwd=tmp_path,
+                            env=base_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr        # not a checkout: nothing is make's
+
+
+@pytest.mark.parametrize("out", ["png/mine_01.png", "pdf/mine_0.pdf", "svg/mine_03.svg"])
+def test_out_onto_the_runs_own_frames_is_refused(tmp_path, out):
+    result = subprocess.run([sys.executable, str(ROOT / "bin" / "animate"), "mine", "-i", "4",
+                             "-k", "3", "--renderer", "native", "--svg-frames", "svg", "--out",
+                             out], cwd=tmp_path, env=base_env(), capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "where this run writes a frame of its own" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("renderer", ["native",
+                                      pytest.param("tex", marks=pytest.mark.integration)])
+def test_running_out_of_memory_midway_changes_no_file(tmp_path, monkeypatch, capsys,
+                                                      renderer):
+    """bin/animate writes frames in pdf/ and png/ and then the outputs: when
+    memory runs out in the last output, no frame and no output is left, as
+    the message says."""
+    from convarith.commands import animate
+    from convarith.export import registry
+    monkeypatch.chdir(tmp_path)
+
+    def out_of_memory(target, rendering, timing):
+        raise MemoryError
+    webm = registry.WRITERS[".webm"]
+    monkeypatch.setitem(registry.WRITERS, ".webm",
+                        registry.Writer(".webm", webm.kind, out_of_memory, webm.check))
+    code = run(animate, ["mine", "-i", "4", "-k", "3", "--renderer", renderer, "--out",
+                         "a.gif", "--out", "b.webm", "--svg-frames", "svg"], prog="animate")
+    err = capsys.readouterr().err
+    assert code == 3 and "Not enough memory" in err and "no file was changed" in err
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")
+                  if p.is_file()) == []
