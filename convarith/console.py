@@ -86,8 +86,9 @@ def refuse_flags_with_catalogue_name(entry, argv: Sequence[str]) -> None:
         raise ParameterError(
             f"'{entry.name}' is an animation of the catalogue, described by its own "
             f"flags ({entry.flags}); the flags given with it "
-            f"({', '.join(dict.fromkeys(flags))}) would be ignored. Describe it alone ('{PROG} describe {entry.name}'), or give your "
-            f"figure another name, e.g. '{PROG} describe my_{entry.name} "
+            f"({', '.join(dict.fromkeys(flags))}) would be ignored. Describe it alone "
+            f"('{PROG} describe {entry.name}'), or give your figure another name, e.g. "
+            f"'{PROG} describe my_{entry.name} "
             f"{shlex.join(own + rest)}'.")
 
 

@@ -4,7 +4,6 @@ frames() handed out alone, and sweeps what killed saves left behind."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys

@@ -4,7 +4,6 @@ XDG_CACHE_HOME, it never changes what a command does or makes it fail."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 from PIL import Image
 
 from convarith import settings
-from test_bad_input import ROOT, base_env
+from test_bad_input import base_env
 
 
 def test_a_relative_xdg_cache_home_is_ignored(monkeypatch, tmp_path):
@@ -106,8 +105,6 @@ def test_a_format_made_from_another_preamble_is_dropped(tmp_path):
     """A format in the figures' place that holds another preamble (so the
     figures' commands are unknown to it) is found out and dropped, and the
     figure is made the plain way."""
-    from convarith.render import latex, texformat
-    from convarith.render.tools import require_program
     cache = tmp_path / "cache"
     env = base_env(CONVARITH_CACHE_DIR=str(cache))
     script = textwrap.dedent("""
