@@ -35,7 +35,7 @@ def _program_check(program: str, command: str | None, variable: str) -> Check:
     path = shutil.which(command or program)
     if path is not None:
         return Check(program, True, path if not command else f"{path} (from {variable})")
-    if command:
+    if command and command != program:     # (make exports PDFLATEX=pdflatex)
         return Check(program, False, f"{variable} is set to '{command}', which "
                      f"{setting_problem(command)}; point it at {program}, or unset it to "
                      f"use the {program} on PATH.")

@@ -31,7 +31,8 @@ COMMON_CODE = ("__init__", "version", "errors", "settings", "files", "cli", "bui
 # parts; channel figures load their own builder besides.
 SCENE_CODE = ("scene/__init__", "scene/types", "scene/figure", "scene/build", "scene/cells",
               "scene/legend", "scene/meaning", "scene/text")
-PDF_CODE = COMMON_CODE + SCENE_CODE + ("commands", "model/steps", "render/tikz",
+PDF_CODE = COMMON_CODE + SCENE_CODE + ("commands", "model/steps", "model/numbers",
+                                       "render/template_cache", "render/tikz",
                                        "render/tikz_context", "render/marks", "render/texformat")
 NUMERICAL_CODE = ("model/values", "model/rng")
 CHANNEL_CODE = ("scene/channels", "scene/planes")

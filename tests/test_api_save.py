@@ -116,7 +116,7 @@ def test_what_a_killed_save_left_is_swept_by_the_next(tmp_path):
 
 PEAK = """
 import resource, sys, convarith
-layer = convarith.conv2d(8, 1)
+layer = convarith.conv2d(8, 1, steps="all")
 layer.dpi = 600
 layer.save(sys.argv[1])
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

@@ -233,7 +233,7 @@ def test_a_modules_own_numbers_are_drawn_and_its_output_shown(module):
     import numpy as np
 
     import convarith
-    from convarith.model.values import number_text
+    from convarith.model.numbers import number_text
     torch.manual_seed(1)
     channels = getattr(module, "in_channels", 2)
     x = torch.randn(1, channels, 4, 4)

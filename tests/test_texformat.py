@@ -155,7 +155,10 @@ def test_a_damaged_format_is_dropped_and_the_figure_still_compiles(cache):
 
 
 @pytest.mark.integration
-def test_an_error_in_the_document_is_reported_once_not_retried(cache, monkeypatch):
+def test_an_error_in_the_document_is_reported_once_and_the_format_kept(cache, monkeypatch):
+    """A run from the format that fails is tried once the plain way (the format
+    may be what failed); the document's own error is then reported, once, and
+    the format, which was not at fault, is kept."""
     from convarith.errors import ToolError
     spec = catalogue_spec(entry("padding_strides"))
     tex = figure_tex(spec, [0]).replace("\\end{document}", "\\undefinedmacro\n\\end{document}")
@@ -171,7 +174,8 @@ def test_an_error_in_the_document_is_reported_once_not_retried(cache, monkeypatc
     monkeypatch.setattr("convarith.render.latex.subprocess.run", counting_run)
     with pytest.raises(ToolError, match="Undefined control sequence"):
         compile_tex(tex, "broken")
-    assert len(calls) == 1 and any(str(a).startswith("-fmt=") for a in calls[0])
+    assert len(calls) == 2 and any(str(a).startswith("-fmt=") for a in calls[0])
+    assert not any(str(a).startswith("-fmt=") for a in calls[1])
     assert len(formats(cache)) == 1, "the format is kept: the error was the document's"
 
 

@@ -56,8 +56,14 @@ def _check_sheet(picture_from_native: bool, picture_from_tex: bool):
     return check
 
 
-# The native renderer's PDF sheet is its picture in a page; TeX's is vector.
-@register(".pdf", "storyboard", check=_check_sheet(True, False))
+def _check_pdf(rendering, words) -> None:
+    """TeX's PDF is one vector sheet, checked as such; the native renderer's
+    PDF goes onto pages of paper, each drawn on its own."""
+    if rendering.renderer != "native":
+        _check_sheet(False, False)(rendering, words)
+
+
+@register(".pdf", "storyboard", check=_check_pdf)
 def write_storyboard_pdf(target: Path, rendering, timing) -> None:
     target.write_bytes(rendering.storyboard_pdf())
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Optional, Sequence, Tuple
 
 from ..model.spec import FigureSpec
-from ..model.values import number_text, whole_numbers
+from ..model.numbers import number_text, whole_numbers
 from . import cells as C
 from .legend import legend
 from .meaning import step_meaning

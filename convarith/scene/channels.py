@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 
 from .planes import arithmetic_planes, numerical_planes
 from ..model.spec import FigureSpec
-from ..model.values import number_text, whole_numbers
+from ..model.numbers import number_text, whole_numbers
 from . import cells as C
 from .build import (FADE, LINES, OBLIQUE, SHADE, _scene, footprint_items, grid_value_items,
                     input_plane_items, joining_lines, node, output_map, output_plane_items,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 
 from ..model.spec import FigureSpec
-from ..model.values import number_text
+from ..model.numbers import number_text
 from .build import OBLIQUE
 
 #: Empty cells between neighbouring planes of an oblique stack.
