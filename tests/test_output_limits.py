@@ -114,8 +114,13 @@ BIG_SHEETS = [["-i", "100", "-k", "87"], ["-i", "32", "-k", "1"],
                "--out-channels", "4"]]
 
 
-@pytest.mark.parametrize("renderer", ["native", "tex"])
-@pytest.mark.parametrize("suffix", [".pdf", ".svg", ".png"])
+#: Every storyboard that is one picture. The native PDF storyboard is not among them: it goes
+#: onto pages of paper (below).
+ONE_SHEET = [(renderer, suffix) for renderer in ("native", "tex")
+             for suffix in (".pdf", ".svg", ".png") if (renderer, suffix) != ("native", ".pdf")]
+
+
+@pytest.mark.parametrize("renderer, suffix", ONE_SHEET)
 @pytest.mark.parametrize("flags", BIG_SHEETS, ids=" ".join)
 def test_storyboards_larger_than_a_sheet_are_refused_before_any_work(tmp_path, renderer,
                                                                      suffix, flags):
@@ -123,6 +128,17 @@ def test_storyboards_larger_than_a_sheet_are_refused_before_any_work(tmp_path, r
                                          f"board{suffix}"]))
     assert f"above the limit of {MAX_SHEET_POINTS:,} pt a side" in message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_native_pdf_storyboard_larger_than_a_sheet_goes_onto_pages(tmp_path):
+    from pypdf import PdfReader
+    flags = BIG_SHEETS[2]
+    result = animate(tmp_path, ["board", *flags, "--out", "board.pdf"])
+    assert result.returncode == 0, result.stderr
+    assert [path.name for path in tmp_path.iterdir()] == ["board.pdf"]
+    pages = PdfReader(tmp_path / "board.pdf").pages
+    assert len(pages) > 1
+    assert all(float(page.mediabox.height) <= MAX_SHEET_POINTS for page in pages)
 
 
 def test_readme_examples_are_among_them():
