@@ -2,7 +2,8 @@
 #
 #   make                  build the report conv_arithmetic.pdf (and the frames it shows)
 #   make all_animations   build every animation of the catalogue
-#   make test             run the test suite
+#   make check            run the fast tests (no TeX, no poppler, no report)
+#   make test             run the whole test suite (builds the report first)
 #   make help             list every target
 #
 # The rules for each animation are generated into animations.mk by
@@ -22,6 +23,7 @@ PRODUCE_FIGURE = $(PYTHON) bin/produce_figure
 Q := $(if $(V),,@)
 SETUP_STAMP := $(VENV)/.setup-done
 TEST_STAMP := $(VENV)/.setup-test-done
+CHECK_STAMP := $(VENV)/.setup-check-done
 LINT_STAMP := $(VENV)/.setup-lint-done
 BYTECODE_STAMP := convarith/__pycache__/.compiled
 export PDFLATEX
@@ -50,7 +52,7 @@ REPORT_LATEXMK = $(LATEXMK) -norc -pdf -interaction=nonstopmode -halt-on-error \
   -pdflatex="$(PDFLATEX) %O -no-shell-escape %S" $(REPORT).tex
 REPORT_CHAPTERS := $(sort $(wildcard chapters/*.tex))
 
-.PHONY: report all_animations setup test lint check-figures bench clean distclean help
+.PHONY: report all_animations setup check test lint check-figures bench clean distclean help
 
 report: $(REPORT).pdf
 
@@ -82,6 +84,10 @@ $(BYTECODE_STAMP): $(wildcard convarith/*.py convarith/*/*.py) | $(SETUP_STAMP)
 $(TEST_STAMP): $(SETUP_STAMP)
 	python3 bin/setup --venv $(VENV) --test --stamp $@
 
+# The fast tier needs the Python packages only: TeX and poppler are not installed for it.
+$(CHECK_STAMP): pyproject.toml bin/setup
+	python3 bin/setup --venv $(VENV) --test --python-only --stamp $@
+
 $(LINT_STAMP): $(SETUP_STAMP)
 	python3 bin/setup --venv $(VENV) --lint --stamp $@
 
@@ -95,6 +101,12 @@ $(REPORT).pdf: $(REPORT).tex $(REPORT_CHAPTERS) bibliography.bib $(ALL_PDF) | $(
 	$(Q)$(PYTHON) -m convarith.report_check $(REPORT_JOB).pdf || \
 	  { rm -f $(REPORT_AUX) $(REPORT_JOB).pdf; $(REPORT_LATEXMK) -g; }
 	$(Q)cp -f $(REPORT_JOB).pdf .$(REPORT).pdf.$$$$.tmp && mv -f .$(REPORT).pdf.$$$$.tmp $@
+
+# The fast tier: every test that needs neither TeX nor poppler.  They are
+# hidden from PATH (--without-tex), so a test that needs them fails here
+# instead of passing only where they happen to be installed.
+check: | $(CHECK_STAMP)
+	$(PYTHON) -m pytest -m "not integration and not slow" --without-tex $(PYTEST_ARGS)
 
 test: $(REPORT).pdf | $(TEST_STAMP)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
@@ -124,7 +136,8 @@ distclean: clean
 help:
 	@echo "make                 build the report $(REPORT).pdf (builds the frames it needs)"
 	@echo "make all_animations  build every animation: pdf/NAME_NN.pdf, png/NAME_NN.png, gif/NAME.gif"
-	@echo "make test            run all tests (installs what they need on first use)"
+	@echo "make check           run the fast tests: no TeX, no poppler, no report (a minute or two)"
+	@echo "make test            build the report, then run every test"
 	@echo "make lint            check the Python code (ruff) and the CI workflow (actionlint, zizmor)"
 	@echo "make check-figures   rebuild the GIFs in a temporary directory and compare with gif/"
 	@echo "make bench           time clean, no-op and incremental builds; print GIF sizes"

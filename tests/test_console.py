@@ -113,6 +113,7 @@ def test_doctor_without_pdflatex_or_poppler_says_how_to_install_them(tmp_path):
     assert "ok      libx264" in result.stdout     # imageio-ffmpeg's own ffmpeg
 
 
+@pytest.mark.integration
 def test_doctor_passes_where_everything_is_installed(capsys):
     code, out, _ = run_console(capsys, "doctor")
     assert code == 0, out

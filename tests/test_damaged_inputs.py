@@ -29,6 +29,7 @@ def one_page_pdf(path: Path, pages: int = 1) -> Path:
     return path
 
 
+@pytest.mark.integration
 def test_a_two_page_frame_is_named(tmp_path):
     pdf = tmp_path / "pdf"
     pdf.mkdir()

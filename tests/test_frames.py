@@ -108,6 +108,7 @@ def record_renders(monkeypatch) -> list:
     return calls
 
 
+@pytest.mark.integration
 def test_page_frames_render_in_bounded_batches(tmp_path, monkeypatch):
     pdfs = sorted((ROOT / "pdf").glob("padding_strides_0*.pdf"))
     if len(pdfs) < 5:
@@ -123,6 +124,7 @@ def test_page_frames_render_in_bounded_batches(tmp_path, monkeypatch):
     assert all(np.array_equal(a, b) for a, b in zip(first, second))
 
 
+@pytest.mark.integration
 def test_the_encoding_pass_reads_the_staged_pngs_instead_of_rendering_again(
         tmp_path, monkeypatch):
     """Without the cache (many or large frames), each page is still rendered

@@ -95,6 +95,7 @@ def test_the_most_separate_cells_compile(tmp_path):
     assert pdf.startswith(b"%PDF")
 
 
+@pytest.mark.integration
 def test_a_tex_capacity_error_is_one_clear_message():
     tex = ("\\documentclass{article}\\begin{document}\n"
            + "x" * 250000 + "\n\\end{document}\n")

@@ -30,13 +30,17 @@ FIGURE = ["arithmetic", "tooltest", "all", "-i", "3", "-k", "2"]
 TEMP_NAME = re.compile(r"^\..*\.tmp$")
 
 
-def bin_dir(tmp_path: Path, *programs: str) -> Path:
-    """A directory for PATH holding python3 and the given programs only."""
+def bin_dir(tmp_path: Path, *programs: str, stubs: tuple[str, ...] = ()) -> Path:
+    """A directory for PATH holding python3 and the given programs only; each
+    of `stubs` is there by name, but fails if it is run."""
     directory = tmp_path / "bin"
     directory.mkdir()
     (directory / "python3").symlink_to(PYTHON)
     for program in programs:
         (directory / program).symlink_to(shutil.which(program))
+    for stub in stubs:
+        (directory / stub).write_text(f"#!/bin/sh\necho '{stub} stub ran' >&2\nexit 99\n")
+        (directory / stub).chmod(0o755)
     return directory
 
 
@@ -104,9 +108,10 @@ def test_pdftoppm_not_on_path(tmp_path):
 
 
 def test_pdfinfo_missing_beside_pdftoppm(tmp_path):
-    """pdf2image asks pdfinfo for the page count first; it comes with pdftoppm."""
+    """pdf2image asks pdfinfo for the page count first; it comes with pdftoppm.
+    (Both are looked for before either runs, so pdftoppm need only be there.)"""
     pdf = blank_pdf(tmp_path / "frame_00.pdf")
-    env = base_env(PATH=str(bin_dir(tmp_path, "pdftoppm")))
+    env = base_env(PATH=str(bin_dir(tmp_path, stubs=("pdftoppm",))))
     result = run_program("convarith.stages", ["png", "--out-dir", str(tmp_path / "png"), str(pdf)],
                          tmp_path, env)
     assert result.returncode == 3
@@ -132,6 +137,7 @@ def test_missing_python_package(tmp_path):
 
 # --- unreadable inputs to the png and gif stages (no TeX runs) -----------------
 
+@pytest.mark.integration
 def test_png_stage_with_missing_and_damaged_pdfs(tmp_path):
     (tmp_path / "damaged.pdf").write_bytes(b"%PDF-1.5\nthis is not a PDF\n")
     for name, phrase in (("missing.pdf", "does not exist"),
