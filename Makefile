@@ -17,6 +17,9 @@ PYTHON ?= $(VENV)/bin/python
 PDFLATEX ?= pdflatex
 LATEXMK ?= latexmk
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core; the tests that share a module's fixture
+# (a build, an install) stay together on one worker.
+PYTEST_JOBS ?= -n auto --dist loadgroup
 DPI ?= 150
 PRODUCE_FIGURE = $(PYTHON) bin/produce_figure
 # Recipes are summarised; run with V=1 to see the full commands.
@@ -106,10 +109,13 @@ $(REPORT).pdf: $(REPORT).tex $(REPORT_CHAPTERS) bibliography.bib $(ALL_PDF) | $(
 # hidden from PATH (--without-tex), so a test that needs them fails here
 # instead of passing only where they happen to be installed.
 check: | $(CHECK_STAMP)
-	$(PYTHON) -m pytest -m "not integration and not slow" --without-tex $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -m "not integration and not slow" --without-tex \
+	  $(PYTEST_JOBS) $(PYTEST_ARGS)
 
+# The whole suite: the fast tier, real pdflatex and poppler, and the slow
+# trials.  The report's tests read the compiled report, so it is built first.
 test: $(REPORT).pdf | $(TEST_STAMP)
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 # Python style, and the CI workflow: actionlint for mistakes, zizmor for
 # security (--offline: no look-ups of the pinned actions).
@@ -137,7 +143,7 @@ help:
 	@echo "make                 build the report $(REPORT).pdf (builds the frames it needs)"
 	@echo "make all_animations  build every animation: pdf/NAME_NN.pdf, png/NAME_NN.png, gif/NAME.gif"
 	@echo "make check           run the fast tests: no TeX, no poppler, no report (a minute or two)"
-	@echo "make test            build the report, then run every test"
+	@echo "make test            build the report, then run every test on every core"
 	@echo "make lint            check the Python code (ruff) and the CI workflow (actionlint, zizmor)"
 	@echo "make check-figures   rebuild the GIFs in a temporary directory and compare with gif/"
 	@echo "make bench           time clean, no-op and incremental builds; print GIF sizes"
@@ -145,3 +151,4 @@ help:
 	@echo "make clean           remove LaTeX auxiliary files, pdf/ and png/ (gif/ is kept)"
 	@echo "make distclean       also remove the report and the virtual environment"
 	@echo "Variables: PYTHON=$(PYTHON) PDFLATEX=$(PDFLATEX) DPI=$(DPI) VENV=$(VENV)"
+	@echo "           PYTEST_ARGS (extra pytest arguments) PYTEST_JOBS=$(PYTEST_JOBS)"

@@ -60,6 +60,49 @@ def pytest_configure(config):
         raise pytest.UsageError(f"--without-tex could not hide {', '.join(found)}")
 
 
+def shares_a_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        definition.scope in ("module", "class", "package")
+        for definitions in info.name2fixturedefs.values() for definition in definitions)
+
+
+@pytest.hookimpl(tryfirst=True)   # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """For pytest-xdist (`make test` runs `--dist loadgroup`): the tests of a
+    module that share a module-scoped fixture (a build, an install) form one
+    group, so one worker makes it once; and the slow tests come first, so
+    the longest do not start last and leave one worker running alone."""
+    for item in items:
+        if shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+#: Why a test of a group that xdist did not keep together fails.
+UNGROUPED = pytest.StashKey[str]()
+
+
+def pytest_collection_finish(session):
+    """Under `--dist loadgroup`, xdist groups a test by a suffix it adds to the
+    test's id; pytest 9.2 no longer lets it (pytest-xdist 3.8 then spreads a
+    group over the workers without a word).  Fail those tests instead."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    ungrouped = [item for item in session.items
+                 if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    for item in ungrouped:
+        item.stash[UNGROUPED] = (
+            "--dist loadgroup did not keep this test's group on one worker: this "
+            "pytest-xdist cannot group tests under this pytest; install the versions "
+            "that pyproject.toml's test extra names (make setup)")
+
+
+def pytest_runtest_setup(item):
+    if UNGROUPED in item.stash:
+        pytest.fail(item.stash[UNGROUPED], pytrace=False)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_cache():
     """The tests (and the programs they run) keep the preloaded TeX format and

@@ -1,12 +1,14 @@
 """The generated Make rules and the committed Makefile, checked with make -n."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import interrupt_trials as trials
 from convarith.cli import catalogue_spec
 from convarith.model.catalogue import CATALOGUE
 from convarith.makefile import CHANNEL_CODE, NUMERICAL_CODE, PDF_CODE, makefile_text
@@ -22,10 +24,11 @@ ARITHMETIC_CHANNELS = {e.name for e in CATALOGUE
                        if e.kind == "arithmetic" and catalogue_spec(e).multichannel}
 
 
-def dry_run(*args: str) -> str:
-    """What make would run, with every target considered out of date but those in args."""
-    result = subprocess.run(["make", "-n", "--no-print-directory", *args], cwd=ROOT,
-                            capture_output=True, text=True)
+def dry_run(box: trials.Sandbox, *args: str) -> str:
+    """What make would run in the copy `box`."""
+    result = subprocess.run(["make", "-n", "--no-print-directory", f"PYTHON={box.python}",
+                             f"VENV={box.root / '.trial-venv'}", *args], cwd=box.root,
+                            env=box.env(), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -131,17 +134,25 @@ def test_each_rule_lists_exactly_the_package_modules_its_recipes_load(tmp_path, 
 
 
 @pytest.fixture(scope="module")
-def built():
-    """Everything up to date, so a dry run shows only what a change causes."""
-    result = subprocess.run(["make", "-j2", "all_animations", "conv_arithmetic.pdf"], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+def built(tmp_path_factory):
+    """A copy of the repository with everything up to date, so a dry run shows
+    only what a change causes.  A copy, because the build rewrites gif/, which
+    other tests read meanwhile.  The checkout's frame PDFs (`make test` builds
+    them first) come along with their times, so the copy makes only the PNGs
+    and GIFs."""
+    box = trials.Sandbox.create(tmp_path_factory.mktemp("make"), "built",
+                                targets=["all_animations", "conv_arithmetic.pdf"])
+    if (ROOT / "pdf").is_dir():
+        shutil.copytree(ROOT / "pdf", box.root / "pdf")
+    status, _ = box.build(2, "build.log")
+    assert status == 0, box.log_tail("build.log")
+    return box
 
 
 @pytest.mark.integration
 def test_second_make_does_nothing(built):
-    assert animations_in(dry_run("all_animations")) == set()
-    assert "convarith.stages frames" not in dry_run("all_animations")
+    assert animations_in(dry_run(built, "all_animations")) == set()
+    assert "convarith.stages frames" not in dry_run(built, "all_animations")
 
 
 @pytest.mark.integration
@@ -158,7 +169,7 @@ def test_second_make_does_nothing(built):
     ("templates/inputs.tex.j2", NUMERICAL | ARITHMETIC | NUMERICAL_CHANNELS | ARITHMETIC_CHANNELS),
 ])
 def test_a_change_rebuilds_exactly_the_animations_that_use_it(built, touched, expected):
-    assert animations_in(dry_run("-W", touched, "all_animations")) == expected
+    assert animations_in(dry_run(built, "-W", touched, "all_animations")) == expected
 
 
 #: Runs bin/produce_figure's command on step 0 of each animation named, in one
@@ -202,22 +213,23 @@ def test_pdf_rules_list_the_modules_their_stage_loads(tmp_path, names, listed):
 
 @pytest.mark.integration
 def test_gif_code_change_redoes_frames_but_not_pdfs(built):
-    plan = dry_run("-W", "convarith/export/gif.py", "all_animations")
+    plan = dry_run(built, "-W", "convarith/export/gif.py", "all_animations")
     assert animations_in(plan) == set()
     assert plan.count("convarith.stages frames") == len(CATALOGUE)
 
 
 @pytest.mark.integration
 def test_report_rebuilds_when_a_frame_it_shows_changes(built):
-    assert "latexmk" not in dry_run("conv_arithmetic.pdf")
-    plan = dry_run("-W", "pdf/padding_strides_00.pdf", "conv_arithmetic.pdf")
+    assert "latexmk" not in dry_run(built, "conv_arithmetic.pdf")
+    plan = dry_run(built, "-W", "pdf/padding_strides_00.pdf", "conv_arithmetic.pdf")
     assert "latexmk" in plan
 
 
 @pytest.mark.integration
 def test_report_rebuilds_when_any_chapter_file_changes(built):
-    chapters = sorted((ROOT / "chapters").glob("*.tex"))
+    chapters = sorted((built.root / "chapters").glob("*.tex"))
     assert chapters
     for chapter in chapters:
-        plan = dry_run("-W", str(chapter.relative_to(ROOT)), "conv_arithmetic.pdf")
+        plan = dry_run(built, "-W", str(chapter.relative_to(built.root)),
+                       "conv_arithmetic.pdf")
         assert "latexmk" in plan, f"changing {chapter.name} does not rebuild the report"
