@@ -3,6 +3,7 @@ checkout, give the test session a cache of its own, and (with --without-tex)
 hide TeX and poppler so the fast tier shows that it needs neither."""
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -101,6 +102,40 @@ def pytest_collection_finish(session):
 def pytest_runtest_setup(item):
     if UNGROUPED in item.stash:
         pytest.fail(item.stash[UNGROUPED], pytrace=False)
+
+
+#: Reasons a test gives for skipping itself where a tool or PyTorch is missing.
+MISSING_TOOL = re.compile(r"torch|pdflatex|poppler|pdftoppm|resvg|could not import|"
+                          r"catalogue's frames", re.IGNORECASE)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """CI installs every tool and PyTorch (.ci/run): there, a test that skips
+    itself for want of one fails, so a broken install cannot pass unseen."""
+    report = yield
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        if MISSING_TOOL.search(reason):
+            report.outcome = "failed"
+            report.longrepr = f"skipped in CI, where every tool is installed: {reason}"
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """The same for a whole module that skips itself (pytest.importorskip)."""
+    report = yield
+    if in_ci() and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        if MISSING_TOOL.search(reason):
+            report.outcome = "failed"
+            report.longrepr = f"skipped in CI, where every tool is installed: {reason}"
+    return report
 
 
 @pytest.fixture(scope="session", autouse=True)
