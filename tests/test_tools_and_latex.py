@@ -3,8 +3,8 @@
 Each failure must give a clear message on stderr (naming the program, file
 or directory and, for a missing program, how to install it on
 Debian/Ubuntu, Fedora and macOS), a non-zero exit status, no traceback, and
-leave no PDF, PNG or GIF behind.  The cases that run the real pdflatex are
-marked `integration`.
+leave no PDF, PNG or GIF behind.  The cases that run the real pdflatex or
+poppler are marked `integration`.
 """
 
 from __future__ import annotations
