@@ -246,7 +246,8 @@ class Animation:
             from .scene.meaning import grid_columns, step_label
             labels = [step_label(self.spec, step) for step in self.steps]
             shown = self.presented()
-            return storyboard_svg(shown.scene, labels, grid_columns(self.spec), shown.dpi,
+            return storyboard_svg(shown.scene, labels, grid_columns(self.spec, len(self.steps)),
+                                  shown.dpi,
                                   shown.line_scale).encode()
         from .export.svg import pdf_to_svg
         return pdf_to_svg(self.storyboard_pdf())

@@ -93,7 +93,8 @@ def sheet_sizer(rendering):
     from ..render.storyboard import storyboard_size
     from ..scene.meaning import grid_columns
     frame = frame_sizer(rendering)
-    steps, columns = rendering.spec.steps, grid_columns(rendering.spec)
+    steps = len(rendering.steps)
+    columns = grid_columns(rendering.spec, steps)
     return lambda dpi: storyboard_size(*frame(dpi), steps, columns, dpi)
 
 
@@ -114,15 +115,17 @@ def check_storyboard(rendering, words: Vocabulary = KEYWORDS, picture: bool = Fa
         raise ParameterError(
             f"A storyboard of '{spec.name}' would be a sheet of {points[0]:,.0f} x "
             f"{points[1]:,.0f} pt ({points[0] / POINTS * 0.0254:.1f} x "
-            f"{points[1] / POINTS * 0.0254:.1f} m, its {spec.steps} steps in a grid like the "
-            f"output), above the limit of {MAX_SHEET_POINTS:,} pt a side (TeX's largest "
-            f"dimension); make an animation of it instead (.gif, .mp4, ...), or use "
-            f"smaller sizes.")
+            f"{points[1] / POINTS * 0.0254:.1f} m, {len(rendering.steps):,} steps in a grid "
+            f"like the output), above the limit of {MAX_SHEET_POINTS:,} pt a side (TeX's largest "
+            f"dimension); make an animation of it instead (.gif, .mp4, ...), show fewer "
+            f"{words['steps']}, or use smaller sizes.")
     cells = TEX_SHEET_CELLS.get(spec.kind)
-    if rendering.renderer == "tex" and cells is not None and spec.work() > cells:
+    shown = len(rendering.steps)
+    work = spec.work() // spec.steps * shown
+    if rendering.renderer == "tex" and cells is not None and work > cells:
         raise ParameterError(
-            f"A storyboard of '{spec.name}' drawn by TeX would show {spec.work():,} cells "
-            f"over its {spec.steps} steps, above the limit of {cells:,} for a {spec.kind} "
+            f"A storyboard of '{spec.name}' drawn by TeX would show {work:,} cells "
+            f"over its {shown} steps, above the limit of {cells:,} for a {spec.kind} "
             f"figure: pdflatex holds the whole sheet in its memory. Use "
             f"{words.setting('renderer', 'native')}, which has no such limit, or smaller "
             f"sizes.")

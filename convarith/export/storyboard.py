@@ -21,8 +21,8 @@ STORYBOARD_TEMPLATE = "storyboard.tex.j2"
 def storyboard_tex(spec: FigureSpec, steps=None) -> str:
     """TeX source of the storyboard sheet (pure)."""
     from ..render.tikz import environment, render_pictures
-    columns = grid_columns(spec)
     shown = list(range(spec.steps) if steps is None else steps)
+    columns = grid_columns(spec, len(shown))
     document = render_pictures(spec, shown, figure_values(spec))
     cells = [{"picture": picture, "label": step_label(spec, step)}
              for step, picture in zip(shown, document.pop("pictures"))]

@@ -14,7 +14,7 @@ from dataclasses import InitVar, dataclass, field
 from typing import Union
 
 from ..errors import ParameterError
-from ..settings import DEFAULT_DPI, MAX_STEPS_ENV
+from ..settings import MAX_STEPS_ENV
 from ..settings import max_steps as max_steps_setting
 from .geometry import AxisLayout, DirectAxis, TransposedAxis
 from .theme import Theme, DEFAULT_THEME
@@ -37,6 +37,11 @@ MAX_NUMERICAL_EXTENT = 32
 #: Channels per side above which a figure is refused: up to four input and
 #: four output planes stay legible at 150 dpi, more would not.
 MAX_CHANNELS = 4
+#: An arithmetic figure past those limits (a real layer) is drawn elided:
+#: a few channels, and long axes with breaks.  These bound it only where
+#: its arithmetic would take too long to list.
+MAX_ELIDED_EXTENT = 100_000
+MAX_ELIDED_CHANNELS = 100_000
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
@@ -117,6 +122,9 @@ class FigureSpec:
                                            or self.max_steps < 1):
             raise ParameterError(f"{words['max_steps']} must be a whole number of at "
                                  f"least 1, not {self.max_steps!r}.")
+        if self.kind == "arithmetic" and self._past_whole_limits():
+            self._check_elided(words)
+            return
         limit = max_steps_limit(self.max_steps)
         # Extents come from the arithmetic, not from the layouts, which list
         # every cell and would take ages for absurd sizes.
@@ -144,6 +152,30 @@ class FigureSpec:
             raise ParameterError(f"{extent_text[0].upper()}{extent_text[1:]}, a fixed "
                                  "limit; use smaller sizes.")
         self._check_work(words)
+
+    def _past_whole_limits(self) -> bool:
+        return (max(self.drawn_size) > MAX_EXTENT
+                or max(self.in_channels, self.out_channels) > MAX_CHANNELS
+                or self.steps > max_steps_limit(self.max_steps)
+                or self.work() > WORK_LIMITS[self.kind])
+
+    @property
+    def elided(self) -> bool:
+        """Whether the figure is too large to draw whole: it is drawn with a
+        few of its channels, and its long axes broken (scene.elision)."""
+        return self.kind == "arithmetic" and self._past_whole_limits()
+
+    def _check_elided(self, words: Vocabulary):
+        wide = max(self.drawn_size)
+        if wide > MAX_ELIDED_EXTENT:
+            raise ParameterError(
+                f"The drawn input would be {wide:,} cells along an axis, above the limit of "
+                f"{MAX_ELIDED_EXTENT:,} of even an elided figure; use smaller sizes.")
+        many = max(self.in_channels, self.out_channels)
+        if many > MAX_ELIDED_CHANNELS:
+            raise ParameterError(
+                f"The layer would have {many:,} channels, above the limit of "
+                f"{MAX_ELIDED_CHANNELS:,} of even an elided figure; use fewer.")
 
     def work(self) -> int:
         """Cells drawn over all steps (see WORK_LIMITS); channel planes multiply it."""
@@ -178,11 +210,13 @@ class FigureSpec:
                 raise ParameterError(f"{words[key]} must be a whole number of at least 1, "
                                      f"not {value!r}.")
         for key, value in counts.items():
-            if value > MAX_CHANNELS:
+            # Arithmetic figures with more channels are drawn elided.
+            if value > MAX_CHANNELS and self.kind == "numerical":
                 raise ParameterError(
-                    f"{words[key]} is {value}, above the limit of {MAX_CHANNELS} channels, "
-                    f"a fixed limit: more channel planes would not be legible at the "
-                    f"default {DEFAULT_DPI} dpi. Use at most {MAX_CHANNELS}.")
+                    f"{words[key]} is {value}, above the limit of {MAX_CHANNELS} channels of "
+                    f"a numerical figure, which draws every channel with its values. Use at "
+                    f"most {MAX_CHANNELS}, or {words.setting('kind', 'arithmetic')}, which "
+                    f"draws a few channels of any layer.")
         for key, value in counts.items():
             if value % self.groups:
                 raise ParameterError(
@@ -237,7 +271,11 @@ class FigureSpec:
 
     @property
     def layouts(self) -> tuple[AxisLayout, AxisLayout]:
-        return self.axes[0].layout(), self.axes[1].layout()
+        found = self.__dict__.get("_layouts")
+        if found is None:
+            found = (self.axes[0].layout(), self.axes[1].layout())
+            object.__setattr__(self, "_layouts", found)
+        return found
 
     @property
     def output_size(self) -> tuple[int, int]:

@@ -4,8 +4,9 @@ story of a large layer, or the ones asked for.
 A step is one output cell of one output channel (FigureSpec.step_cell and
 step_channel say which).  Small figures show every step; a layer with more
 steps than STORY_ABOVE shows by default a short story: the first cells of
-the first output channel, a cell beyond the middle of the map (past where
-a long axis is broken), its last cell, and the first and last cells of the
+the first output channel, a cell beyond the middle of the map (for an
+elided figure, whose long axes are broken, the first cell of its last row),
+its last cell, and the first and last cells of the
 last output channel.  `parse_steps` reads what a user asks for: "all",
 numbers and ranges ("0-8,17"), a row ("row:2", in every output channel) or
 a channel ("channel:1").  Standard library only.
@@ -34,7 +35,12 @@ def story_steps(spec) -> List[int]:
     last_channel = (spec.out_channels - 1) * per_channel
     chosen = list(range(min(FIRST_CELLS, out_w)))
     chosen.append(out_w)                                       # the next row's start
-    chosen.append((out_h // 2 + 1) * out_w + out_w // 2 + 1)  # beyond the middle
+    if spec.elided:
+        # Past the break, in the last row, so that its window lies beside
+        # the last cell's and the broken axes keep few cells.
+        chosen.append((out_h - 1) * out_w)
+    else:
+        chosen.append((out_h // 2 + 1) * out_w + out_w // 2 + 1)  # beyond the middle
     chosen.append(per_channel - 1)                             # the last cell
     chosen += [last_channel, last_channel + per_channel - 1]
     return sorted({step for step in chosen if 0 <= step < spec.steps})

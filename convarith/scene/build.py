@@ -13,6 +13,7 @@ from typing import Optional, Sequence, Tuple
 from ..model.spec import FigureSpec
 from ..model.numbers import number_text, whole_numbers
 from . import cells as C
+from .elision import GridView, figure_views, whole_grid
 from .legend import legend
 from .meaning import step_meaning
 from .text import em
@@ -79,24 +80,63 @@ def scene_colours(spec: FigureSpec) -> tuple:
             ("white", (255, 255, 255)), ("black", (0, 0, 0)))
 
 
-def input_plane_items(spec: FigureSpec, inputs: C.InputCells, legend_shown: bool) -> list:
+def input_plane_items(spec: FigureSpec, inputs: C.InputCells, legend_shown: bool,
+                      view: Optional[GridView] = None) -> list:
     """The input grid, its units and marks: what every step shares."""
+    view = view or C.input_view(spec)
     items = []
     if legend_shown:
         items.append(Cells(tuple(inputs.inserted), fill=Paint("input", tint=0.25),
                            bounds=False, role="inserted"))
     if spec.padding_mode != "zeros":
-        items.append(Cells(tuple(C.padding_cells(spec)), fill=Paint("input", tint=0.35),
+        items.append(Cells(tuple(C.padding_cells(spec, view)), fill=Paint("input", tint=0.35),
                            bounds=False, role="mode-padding"))
-    items.append(Grid((0, 0, inputs.width, inputs.height), DASHED, role="padded"))
+    items += [Grid(piece, DASHED, role="padded") for piece in view.pieces()]
     items.append(Cells(tuple(inputs.units), fill=Paint("input"), stroke=LINES,
                        bounds=False, role="units"))
     items += [Grid(rect, LINES, role="units") for rect in inputs.unit_grids]
-    cropped = C.cropped_cells(spec)
+    cropped = C.cropped_cells(spec, view)
     if cropped:
         items.append(Cells(tuple(cropped), fill=Paint("white", opacity=0.55), hatch=True,
                            bounds=False, role="cropped"))
+    return items + break_items(view)
+
+
+def break_items(view: GridView) -> list:
+    """An ellipsis in each break of an elided grid."""
+    marks = view.break_marks()
+    return [Cells(tuple(marks), fill=Paint("lines"), role="break")] if marks else []
+
+
+def index_labels(view: GridView, rows, cols, below: float = 0.5) -> list:
+    """The true index of the first and last drawn cell of each run of an
+    elided grid, below its columns and left of its rows; `rows` and `cols`
+    list the grid's cells that have an index (an input's units), in order."""
+    items = []
+    if not view.cols.whole:
+        number = {cell: n for n, cell in enumerate(cols)}
+        for x, first, length in view.cols.pieces():
+            ends = [c for c in range(first, first + length) if c in number]
+            for c in sorted({ends[0], ends[-1]} if ends else ()):
+                items.append(Text(at=(view.cols.position(c) + 0.5, -below),
+                                  spans=(Span(str(number[c])),), size="small", role="index"))
+    if not view.rows.whole:
+        number = {cell: n for n, cell in enumerate(rows)}
+        for _, first, length in view.rows.pieces():
+            ends = [r for r in range(first, first + length) if r in number]
+            for r in sorted({ends[0], ends[-1]} if ends else ()):
+                items.append(Text(at=(-0.8, view.cell(r, 0)[1] + 0.5),
+                                  spans=(Span(str(number[r])),), size="small", role="index"))
     return items
+
+
+def input_index_labels(spec: FigureSpec, view: GridView) -> list:
+    rows, cols = spec.layouts
+    return index_labels(view, rows.units, cols.units)
+
+
+def output_index_labels(view: GridView) -> list:
+    return index_labels(view, view.rows.kept, view.cols.kept)
 
 
 def output_decimals(spec: FigureSpec) -> int:
@@ -151,16 +191,19 @@ def output_value_items(spec: FigureSpec, output, whole: bool = True) -> list:
             for x, y in [C.cell(r, c, out_h)]]
 
 
-def output_map(out_w: int, out_h: int) -> list:
+def output_map(out_w: int, out_h: int, view: Optional[GridView] = None) -> list:
     """An output map with no current cell."""
-    return [Cells(((0, 0, out_w, out_h),), fill=Paint("output"), role="outputs"),
-            Grid((0, 0, out_w, out_h), LINES, role="outputs")]
+    view = view or whole_grid(out_h, out_w)
+    pieces = view.pieces()
+    return [Cells(tuple(pieces), fill=Paint("output"), role="outputs"),
+            *(Grid(piece, LINES, role="outputs") for piece in pieces), *break_items(view)]
 
 
-def output_plane_items(out_w: int, out_h: int, current, *, shade_first: bool) -> list:
+def output_plane_items(out_w: int, out_h: int, current, *, shade_first: bool,
+                       view: Optional[GridView] = None) -> list:
     """The output map with its current cell shaded and outlined."""
     cx, cy = current
-    items = output_map(out_w, out_h)
+    items = output_map(out_w, out_h, view)
     shade = Cells(((cx, cy, 1, 1),), fill=SHADE, role="current")
     items.insert(1 if shade_first else 2, shade)
     items.append(Cells(((cx, cy, 1, 1),), stroke=LINES, role="outline"))
@@ -201,27 +244,35 @@ def _scene(spec: FigureSpec, static, steps) -> Scene:
 
 
 def arithmetic_scene(spec: FigureSpec, steps: Sequence[int]) -> Scene:
-    rows, cols = spec.layouts
-    height, width = rows.extent, cols.extent
-    out_h, out_w = spec.output_size
-    inputs = C.InputCells(spec)
+    views = figure_views(spec, steps)
+    in_view, out_view = views.inputs, views.outputs
+    height, width = in_view.height, in_view.width
+    out_h, out_w = out_view.height, out_view.width
+    inputs = C.InputCells(spec, in_view)
     oblique = Placement(projection=OBLIQUE)
     out_placement = Placement(projection=OBLIQUE, lift=height + 1, nudge=-NUDGE)
     legend_shown = spec.labels and spec.transposed
-    static = [Plane(oblique, tuple(input_plane_items(spec, inputs, legend_shown)),
-                    name="in0")]
+    static_items = input_plane_items(spec, inputs, legend_shown, in_view)
+    labelled = spec.labels or spec.elided
+    below = 0.3
+    if not views.whole:
+        static_items += input_index_labels(spec, in_view)
+        below = 0.9
+    static = [Plane(oblique, tuple(static_items), name="in0")]
     key = legend(spec)
     built = []
     for step in steps:
         row, col = spec.step_cell(step)
-        read, _, block = C.read_cells(spec, row, col)
+        read, _, block = C.read_cells(spec, row, col, in_view)
         in_items = [Cells(((0, 0, width, height),), stroke=LINES, invisible=True, role="extent"),
                     *footprint_items(read, (), block)]
-        if spec.labels:
-            in_items.append(node((width / 2, -0.3), "input", "label", "north"))
-        current = C.cell(row, col, out_h)
-        out_items = output_plane_items(out_w, out_h, current, shade_first=False)
-        if spec.labels:
+        if labelled:
+            in_items.append(node((width / 2, -below), "input", "label", "north"))
+        current = out_view.cell(row, col)
+        out_items = output_plane_items(out_w, out_h, current, shade_first=False, view=out_view)
+        if not views.whole:
+            out_items += output_index_labels(out_view)
+        if labelled:
             out_items.append(node((out_w / 2, out_h + 0.3), "output", "label", "south"))
         layers = [Plane(oblique, tuple(in_items), name="in0"),
                   Plane(out_placement, tuple(out_items), name="out0")]

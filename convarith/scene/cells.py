@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Iterable, List, Sequence, Tuple
 
-from ..model.geometry import AxisLayout
 from ..model.spec import FigureSpec
+from .elision import GridView, whole_grid
 from .types import Rect
 
 #: Cells (units and inserted zeros) above which runs of adjacent cells are
@@ -47,23 +47,27 @@ def rectangles(grid_rows: Sequence[int], grid_cols: Sequence[int], rows: int,
             for r0, rh in runs(grid_rows) for c0, cw in runs(grid_cols)]
 
 
-def region(rows: AxisLayout, cols: AxisLayout, row_cells, col_cells) -> List[Rect]:
+def region(view: GridView, row_cells, col_cells) -> List[Rect]:
     """Unit squares of the drawn cells whose row is in row_cells or whose
     column is in col_cells."""
     row_cells, col_cells = set(row_cells), set(col_cells)
-    return [(*cell(r, c, rows.extent), 1, 1)
-            for r in range(rows.extent) for c in range(cols.extent)
+    return [(*view.cell(r, c), 1, 1) for r in view.rows.kept for c in view.cols.kept
             if r in row_cells or c in col_cells]
 
 
-def padding_cells(spec: FigureSpec) -> List[Rect]:
+def input_view(spec: FigureSpec) -> GridView:
     rows, cols = spec.layouts
-    return region(rows, cols, rows.padding, cols.padding)
+    return whole_grid(rows.extent, cols.extent)
 
 
-def cropped_cells(spec: FigureSpec) -> List[Rect]:
+def padding_cells(spec: FigureSpec, view: GridView = None) -> List[Rect]:
     rows, cols = spec.layouts
-    return region(rows, cols, rows.cropped, cols.cropped)
+    return region(view or input_view(spec), rows.padding, cols.padding)
+
+
+def cropped_cells(spec: FigureSpec, view: GridView = None) -> List[Rect]:
+    rows, cols = spec.layouts
+    return region(view or input_view(spec), rows.cropped, cols.cropped)
 
 
 def hatched(spec: FigureSpec) -> bool:
@@ -75,44 +79,48 @@ def hatched(spec: FigureSpec) -> bool:
 class InputCells:
     """The input plane's kinds of cells, as rectangles."""
 
-    def __init__(self, spec: FigureSpec):
+    def __init__(self, spec: FigureSpec, view: GridView = None):
         rows, cols = spec.layouts
-        self.height, self.width = rows.extent, cols.extent
+        view = view or input_view(spec)
+        self.height, self.width = view.height, view.width
         unit_rows, unit_cols = sorted(set(rows.units)), sorted(set(cols.units))
         stretched_rows = range(rows.units[0], rows.units[-1] + 1)
         stretched_cols = range(cols.units[0], cols.units[-1] + 1)
         inserted_count = (len(stretched_rows) * len(stretched_cols)
                           - len(unit_rows) * len(unit_cols))
         # As many read cells as the first step's window has inside the input.
-        first_read = (sum(r < self.height for r in rows.footprint_cells(0))
-                      * sum(c < self.width for c in cols.footprint_cells(0)))
+        first_read = (sum(r < rows.extent for r in rows.footprint_cells(0))
+                      * sum(c < cols.extent for c in cols.footprint_cells(0)))
         self.merge = (len(unit_rows) * len(unit_cols) + inserted_count
                       + first_read) > MERGE_ABOVE
-        self.units = rectangles(unit_rows, unit_cols, self.height, self.merge)
+        self.units = view.rects(unit_rows, unit_cols, self.merge)
         if self.merge:
             # The whole stretched block; the units are drawn over it.
-            self.inserted = rectangles(stretched_rows, stretched_cols, self.height, True)
+            self.inserted = view.rects(stretched_rows, stretched_cols)
         else:
             unit_set = {(r, c) for r in unit_rows for c in unit_cols}
-            self.inserted = [(*cell(r, c, self.height), 1, 1)
+            self.inserted = [(*view.cell(r, c), 1, 1)
                              for r in stretched_rows for c in stretched_cols
-                             if (r, c) not in unit_set]
+                             if (r, c) not in unit_set and view.shows(r, c)]
         #: A merged rectangle's inner cell edges are drawn as a grid.
         self.unit_grids = [u for u in self.units if u[2] > 1 or u[3] > 1]
 
 
-def read_cells(spec: FigureSpec, row: int, col: int) -> Tuple[List[Rect], List[Rect], Rect]:
+def read_cells(spec: FigureSpec, row: int, col: int,
+               view: GridView = None) -> Tuple[List[Rect], List[Rect], Rect]:
     """For output cell (row, col): the footprint's read cells inside the
     drawn input (one rectangle per run), the cells a ceil_mode window reaches
     past the bottom/right edge, and the whole window's block."""
     rows, cols = spec.layouts
+    view = view or input_view(spec)
     height, width = rows.extent, cols.extent
     read_rows, read_cols = rows.footprint_cells(row), cols.footprint_cells(col)
-    overhang = [(*cell(gr, gc, height), 1, 1) for gr in read_rows for gc in read_cols
+    overhang = [(*view.cell(gr, gc), 1, 1) for gr in read_rows for gc in read_cols
                 if gr >= height or gc >= width]
     inside_rows = [gr for gr in read_rows if gr < height]
     inside_cols = [gc for gc in read_cols if gc < width]
     top, left = rows.footprint_start(row), cols.footprint_start(col)
     block_h, block_w = rows.kernel_extent, cols.kernel_extent
-    block = (left, height - top - block_h, block_w, block_h)
-    return rectangles(inside_rows, inside_cols, height, True), overhang, block
+    x, y = view.cell(top, left)
+    block = (x, y + 1 - block_h, block_w, block_h)
+    return view.rects(inside_rows, inside_cols), overhang, block

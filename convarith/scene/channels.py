@@ -16,8 +16,9 @@ from ..model.spec import FigureSpec
 from ..model.numbers import number_text, whole_numbers
 from . import cells as C
 from .build import (FADE, LINES, OBLIQUE, SHADE, _scene, footprint_items, grid_value_items,
-                    input_plane_items, joining_lines, node, output_map, output_plane_items,
-                    output_value_items)
+                    input_index_labels, input_plane_items, joining_lines, node, output_index_labels,
+                    output_map, output_plane_items, output_value_items)
+from .elision import CHANNEL_SLOTS, figure_views
 from .legend import legend
 from .meaning import step_meaning
 from .types import FLAT, Cells, Grid, Paint, Placement, Plane, Span, Step, Text
@@ -35,68 +36,107 @@ def channel_scene(spec: FigureSpec, values, steps: Sequence[int]):
 
 
 def _arithmetic(spec: FigureSpec, steps: Sequence[int]):
-    rows, cols = spec.layouts
-    height, width = rows.extent, cols.extent
-    out_h, out_w = spec.output_size
-    inputs = C.InputCells(spec)
+    views = figure_views(spec, steps)
+    in_view, out_view = views.inputs, views.outputs
+    height, width = in_view.height, in_view.width
+    out_h, out_w = out_view.height, out_view.width
+    inputs = C.InputCells(spec, in_view)
     legend_shown = spec.labels and spec.transposed
-    first = arithmetic_planes(spec, 0, height, width)
-    in_placement = {p["channel"]: Placement(shift=(0, p["offset"]), projection=OBLIQUE)
-                    for p in first["in_planes"]}
+    labelled = spec.labels or spec.elided
+
+    def in_placement(plane):
+        return Placement(shift=(0, plane["offset"]), projection=OBLIQUE)
+
+    def out_placement(plane):
+        return Placement(shift=(out_shift, plane["offset"]), projection=OBLIQUE, lift=lift)
+
+    first = arithmetic_planes(spec, 0, height, width, (out_h, out_w))
     lift, out_shift = first["lift"], first["out_shift"]
-    out_placement = {p["channel"]: Placement(shift=(out_shift, p["offset"]), projection=OBLIQUE,
-                                             lift=lift) for p in first["out_planes"]}
-    static_items = tuple(input_plane_items(spec, inputs, legend_shown))
-    static = [Plane(in_placement[c], static_items, name=f"in{c}") for c in in_placement]
+    grid_items = input_plane_items(spec, inputs, legend_shown, in_view)
+    if not views.whole:
+        grid_items += input_index_labels(spec, in_view)
+    grid_items = tuple(grid_items)
+    # Every step draws the same input planes unless only some channels are drawn.
+    every_channel = spec.in_channels <= CHANNEL_SLOTS
+    static = ([Plane(in_placement(p), grid_items, name=f"in{p['channel']}")
+               for p in first["in_planes"]] if every_channel else [])
     key = legend(spec)
     built = []
     for step in steps:
-        planes = arithmetic_planes(spec, step, height, width)
+        planes = arithmetic_planes(spec, step, height, width, (out_h, out_w))
         row, col = spec.step_cell(step)
-        read, _, block = C.read_cells(spec, row, col)
-        current = C.cell(row, col, out_h)
+        read, _, block = C.read_cells(spec, row, col, in_view)
+        current = out_view.cell(row, col)
         layers = [Plane(Placement(projection=OBLIQUE),
                         (Cells(((0, 0, width, planes["in_depth"]),), stroke=LINES,
                                invisible=True, role="extent"),))]
+        if not every_channel:
+            layers += [Plane(in_placement(p), grid_items, name=f"in{p['channel']}")
+                       for p in planes["in_planes"]]
         in_planes = {}
         for plane in planes["in_planes"]:
             c = plane["channel"]
             items = (footprint_items(read, (), block) if plane["active"]
                      else [_fade(width, height)])
-            in_planes[c] = Plane(in_placement[c], tuple(items), name=f"in{c}")
+            in_planes[c] = Plane(in_placement(plane), tuple(items), name=f"in{c}")
             layers.append(in_planes[c])
 
         def output_plane(plane):
             c = plane["channel"]
-            items = output_map(out_w, out_h)
+            items = output_map(out_w, out_h, out_view)
             if plane["current"]:
-                items = output_plane_items(out_w, out_h, current, shade_first=False)
+                items = output_plane_items(out_w, out_h, current, shade_first=False,
+                                           view=out_view)
             if not plane["active"]:
                 items.append(_fade(out_w, out_h))
-            if spec.labels:
+            if labelled:
                 items.append(node((out_w + 0.2, out_h / 2), f"out {c}", "small", "west",
                                   opacity=1.0 if plane["active"] else 0.4))
-            return Plane(out_placement[c], tuple(items), name=f"out{c}")
+            if plane is planes["out_planes"][0] and not views.whole:
+                items += output_index_labels(out_view)
+            return Plane(out_placement(plane), tuple(items), name=f"out{c}")
 
-        channel = spec.step_channel(step)
-        layers.append(output_plane(planes["out_planes"][channel]))
+        [now] = [p for p in planes["out_planes"] if p["current"]]
+        layers.append(output_plane(now))
         current_plane = layers[-1]
         for plane in planes["in_planes"]:
             if plane["active"]:
                 layers += joining_lines(in_planes[plane["channel"]], block, current_plane,
                                         (*current, 1, 1))
-        if spec.labels:
+        if labelled:
             for plane in planes["in_planes"]:
                 c = plane["channel"]
                 label = node((width + 0.4, height / 2), f"in {c}", "small", "west", 1.0, 1.0,
                              opacity=1.0 if plane["active"] else 0.4,
                              background=Paint("white"))
-                layers.append(Plane(in_placement[c], (label,), name=f"in{c}"))
+                layers.append(Plane(in_placement(plane), (label,), name=f"in{c}"))
         layers += [output_plane(p) for p in planes["out_planes"] if not p["current"]]
+        if spec.elided:
+            layers += stack_captions(spec, planes, width, out_w, out_h, in_placement,
+                                     out_placement, below=0.9 if not views.whole else 0.3)
         if key is not None:
             layers.append(key)
         built.append(Step(step_meaning(spec, step), tuple(layers)))
     return _scene(spec, static, built)
+
+
+def stack_captions(spec: FigureSpec, planes, width, out_w, out_h, in_placement,
+                   out_placement, below: float) -> list:
+    """'input: 3 channels' under the front input plane and 'output: 64
+    channels, 4 drawn' over the back output plane, upright in the figure."""
+    def words(side, count, drawn):
+        shown = f", {len(drawn)} drawn" if len(drawn) < count else ""
+        return f"{side}: {count:,} channel{'s' if count > 1 else ''}{shown}"
+
+    front = in_placement(planes["in_planes"][0]).affine
+    low = [front(x, 0) for x in (0, width)]
+    back = out_placement(planes["out_planes"][-1]).affine
+    high = [back(x, out_h) for x in (0, out_w)]
+    return [Plane(FLAT, (
+        node((sum(x for x, _ in low) / 2, min(y for _, y in low) - below), 
+             words("input", spec.in_channels, planes["in_planes"]), "label", "north"),
+        node((sum(x for x, _ in high) / 2, max(y for _, y in high) + 0.3),
+             words("output", spec.out_channels, planes["out_planes"]), "label", "south")))]
 
 
 def _partial_text(channel: int, partial: str) -> tuple:

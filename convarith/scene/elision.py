@@ -18,9 +18,9 @@ from typing import Dict, Iterable, List, Tuple
 WHOLE_UP_TO = 16
 #: Cells kept at each end of a broken axis (past its padding), and around
 #: each cell that must be shown.
-BORDER, CONTEXT = 2, 1
+BORDER, CONTEXT = 1, 1
 #: Room a break takes, in cells.
-BREAK = 1.0
+BREAK = 0.7
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,18 @@ class AxisView:
     @property
     def length(self) -> float:
         """Drawn length in cells."""
-        return self.places[-1] + 1 if self.places else 0.0
+        return self.places[-1] + 1 if self.places else 0
 
     def position(self, index: int) -> float:
+        """Where cell `index` is drawn; cells past the end (a ceil_mode
+        window's overhang) follow the last one."""
+        if index >= self.extent:
+            return self.length + index - self.extent
         return self.places[self._index[index]]
+
+    def pieces(self) -> List[Tuple[float, int, int]]:
+        """(position, first index, length) of each run of drawn cells."""
+        return self.runs(self.kept)
 
     def shows(self, index: int) -> bool:
         return index in self._index
@@ -73,7 +81,7 @@ class AxisView:
 
 
 def whole_axis(extent: int) -> AxisView:
-    return AxisView(extent, tuple(range(extent)), tuple(float(i) for i in range(extent)))
+    return AxisView(extent, tuple(range(extent)), tuple(range(extent)))
 
 
 def axis_view(extent: int, padding_before: int, padding_after: int,
@@ -96,3 +104,118 @@ def axis_view(extent: int, padding_before: int, padding_after: int,
         places.append(place)
         place += 1
     return AxisView(extent, tuple(kept), tuple(places), tuple(breaks))
+
+
+@dataclass(frozen=True)
+class GridView:
+    """A drawn grid of cells, each axis seen through its AxisView: where each
+    kept cell (row, col) is, in plane units with y up (row 0 on top)."""
+
+    rows: AxisView
+    cols: AxisView
+
+    @property
+    def width(self) -> float:
+        return self.cols.length
+
+    @property
+    def height(self) -> float:
+        return self.rows.length
+
+    @property
+    def whole(self) -> bool:
+        return self.rows.whole and self.cols.whole
+
+    def shows(self, row: int, col: int) -> bool:
+        return self.rows.shows(row) and self.cols.shows(col)
+
+    def cell(self, row: int, col: int) -> Tuple[float, float]:
+        """Lower-left corner of cell (row, col)."""
+        return self.cols.position(col), self.height - 1 - self.rows.position(row)
+
+    def rects(self, rows: Iterable[int], cols: Iterable[int],
+              merge: bool = True) -> List[Tuple[float, float, float, float]]:
+        """Rectangles covering the drawn cells rows x cols: one per cell, or
+        one per pair of runs if `merge` (never across a break)."""
+        rows, cols = list(rows), list(cols)
+        if not merge:
+            return [(*self.cell(r, c), 1, 1) for r in rows for c in cols if self.shows(r, c)]
+        return [(x, self.height - y - h, w, h)
+                for y, _, h in self.rows.runs(rows) for x, _, w in self.cols.runs(cols)]
+
+    def pieces(self) -> List[Tuple[float, float, float, float]]:
+        """The blocks of kept cells, between the breaks."""
+        return self.rects(self.rows.kept, self.cols.kept)
+
+    def break_marks(self) -> List[Tuple[float, float, float, float]]:
+        """Small squares, three a piece, in each break across every block:
+        an ellipsis where cells are left out."""
+        dot, marks = 0.14, []
+        for gap in self.cols.breaks:
+            for y, _, h in self.rows.pieces():
+                for n in (-1, 0, 1):
+                    marks.append((gap + BREAK / 2 + n * 0.28 - dot / 2,
+                                  self.height - y - h / 2 - dot / 2, dot, dot))
+        for gap in self.rows.breaks:
+            for x, _, w in self.cols.pieces():
+                for n in (-1, 0, 1):
+                    marks.append((x + w / 2 - dot / 2,
+                                  self.height - gap - BREAK / 2 + n * 0.28 - dot / 2, dot, dot))
+        return marks
+
+
+def whole_grid(rows: int, cols: int) -> GridView:
+    return GridView(whole_axis(rows), whole_axis(cols))
+
+
+#: Channel planes an elided figure draws per side.
+CHANNEL_SLOTS = 4
+
+
+def channel_slots(count: int, wanted: Iterable[int]) -> Tuple[int, ...]:
+    """The channels drawn of `count`: all of a few, else CHANNEL_SLOTS of them:
+    the first and the last, those in `wanted` (the current one, the ends of
+    its group), and then the lowest others."""
+    if count <= CHANNEL_SLOTS:
+        return tuple(range(count))
+    chosen = {0, count - 1} | {c for c in wanted if 0 <= c < count}
+    fill = (c for c in range(count) if c not in chosen)
+    while len(chosen) < CHANNEL_SLOTS:
+        chosen.add(next(fill))
+    return tuple(sorted(chosen))
+
+
+@dataclass(frozen=True)
+class FigureViews:
+    """What of a figure is drawn: its input and output grids."""
+
+    inputs: GridView
+    outputs: GridView
+
+    @property
+    def whole(self) -> bool:
+        return self.inputs.whole and self.outputs.whole
+
+
+def figure_views(spec, steps: Iterable[int]) -> FigureViews:
+    """The views of `spec` drawing the steps `steps`: whole, unless the figure
+    is elided (spec.elided), where each long axis keeps its borders and the
+    windows and output cells of those steps."""
+    rows, cols = spec.layouts
+    out_h, out_w = spec.output_size
+    if not spec.elided:
+        return FigureViews(whole_grid(rows.extent, cols.extent), whole_grid(out_h, out_w))
+    cells = [spec.step_cell(step) for step in steps]
+
+    def window(layout, index):
+        start = layout.footprint_start(index)
+        return range(start, min(layout.extent, start + layout.kernel_extent))
+
+    in_rows = [r for row, _ in cells for r in window(rows, row)]
+    in_cols = [c for _, col in cells for c in window(cols, col)]
+    inputs = GridView(
+        axis_view(rows.extent, len(rows.padding_before), len(rows.padding_after), in_rows),
+        axis_view(cols.extent, len(cols.padding_before), len(cols.padding_after), in_cols))
+    outputs = GridView(axis_view(out_h, 0, 0, [row for row, _ in cells]),
+                       axis_view(out_w, 0, 0, [col for _, col in cells]))
+    return FigureViews(inputs, outputs)

@@ -49,9 +49,13 @@ def step_meaning(spec: FigureSpec, step: int, values=None) -> StepMeaning:
 MAX_COLUMNS = 8
 
 
-def grid_columns(spec: FigureSpec) -> int:
-    """Columns of a storyboard: the output's width, so the grid mirrors the output."""
+def grid_columns(spec: FigureSpec, count: int | None = None) -> int:
+    """Columns of a storyboard of `count` steps (default: all of them): the
+    output's width, so the grid mirrors the output; a selection of steps, or
+    a wider output, wraps into rows of at most MAX_COLUMNS."""
     width = spec.output_size[1]
+    if count is not None and count != spec.steps:
+        return max(1, min(count, MAX_COLUMNS))
     return width if width <= MAX_COLUMNS else math.ceil(math.sqrt(spec.steps))
 
 

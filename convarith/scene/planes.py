@@ -17,6 +17,7 @@ import itertools
 from ..model.spec import FigureSpec
 from ..model.numbers import number_text
 from .build import OBLIQUE
+from .elision import channel_slots
 
 #: Empty cells between neighbouring planes of an oblique stack.
 DEPTH_GAP = 1
@@ -82,24 +83,50 @@ def _output_group(spec: FigureSpec, channel: int) -> range:
 
 def _planes(count: int, active: range, offsets: list, current: int = -1) -> list[dict]:
     """Plane dicts; `current` is the output channel computed."""
-    return [{"channel": c, "offset": offsets[c], "active": c in active,
-             "current": c == current} for c in range(count)]
+    return _drawn_planes(range(count), active, offsets, current)
 
 
-def arithmetic_planes(spec: FigureSpec, step: int, height: int, width: int) -> dict:
-    """Input and output planes of an oblique channel figure at one step."""
-    out_h, out_w = spec.output_size
+def _drawn_planes(channels, active: range, offsets: list, current: int = -1) -> list[dict]:
+    """Plane dicts of the channels drawn, the n-th at offsets[n]."""
+    return [{"channel": c, "offset": offsets[n], "active": c in active,
+             "current": c == current} for n, c in enumerate(channels)]
+
+
+def drawn_channels(spec: FigureSpec, step: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The input and output channels drawn at `step`: all, or for many
+    channels a few, among them the current output channel and the ends of
+    the group of inputs it reads."""
     channel = spec.step_channel(step)
+    group = spec.group_inputs(channel)
+    return (channel_slots(spec.in_channels, (group[0], group[-1])),
+            channel_slots(spec.out_channels, (channel,)))
+
+
+def arithmetic_planes(spec: FigureSpec, step: int, height: float, width: float,
+                      out_size: tuple[float, float] | None = None) -> dict:
+    """Input and output planes of an oblique channel figure at one step;
+    `out_size` is the output's drawn (height, width) when it is elided."""
+    out_h, out_w = out_size or spec.output_size
+    channel = spec.step_channel(step)
+    in_drawn, out_drawn = drawn_channels(spec, step)
     # One pitch for both stacks, so that each output plane sits over an input
     # plane (centred on it) and the two stacks recede together.
-    pitch = max(height, out_h) + DEPTH_GAP
-    in_depth = (spec.in_channels - 1) * pitch + height
+    pitch = out_pitch = max(height, out_h) + DEPTH_GAP
+    in_depth = (len(in_drawn) - 1) * pitch + height
     centre = ((width - out_w) / 2, (height - out_h) / 2)
-    out_depth = (spec.out_channels - 1) * pitch + out_h
-    in_planes = _planes(spec.in_channels, spec.group_inputs(channel),
-                        [c * pitch for c in range(spec.in_channels)])
-    out_planes = _planes(spec.out_channels, _output_group(spec, channel),
-                         [c * pitch + centre[1] for c in range(spec.out_channels)], channel)
+    if spec.elided:
+        # An elided layer's maps differ too much in size for that: each
+        # stack is as deep as its own planes, the output's centred on the input's.
+        pitch, out_pitch = height + DEPTH_GAP, out_h + DEPTH_GAP
+        in_depth = (len(in_drawn) - 1) * pitch + height
+        centre = ((width - out_w) / 2,
+                  (in_depth - (len(out_drawn) - 1) * out_pitch - out_h) / 2)
+    out_depth = (len(out_drawn) - 1) * out_pitch + out_h
+    in_planes = _drawn_planes(in_drawn, spec.group_inputs(channel),
+                              [n * pitch for n in range(len(in_drawn))])
+    out_planes = _drawn_planes(out_drawn, _output_group(spec, channel),
+                               [n * out_pitch + centre[1] for n in range(len(out_drawn))],
+                               channel)
     return {"in_planes": in_planes, "out_planes": out_planes, "in_depth": in_depth,
             "out_shift": centre[0],
             "lift": lift_above((width, in_depth), (out_w, out_depth), centre, gap=2)}
