@@ -142,6 +142,8 @@ class Animation:
             raise ParameterError("The slides preset scales the figures' text and lines, "
                                  "which the native renderer does; draw slides with "
                                  "renderer 'native', or give TeX a dpi instead.")
+        if self.renderer == "tex":
+            spec.check_whole(native="renderer 'native'")
         self.dpi = dpi if dpi is not None else (300 if self.preset == "paper"
                                                 else DEFAULT_DPI)
         if not isinstance(caption, bool):

@@ -31,7 +31,7 @@ def _animation(name: str, kind: str, renderer: str = "native", steps=None,
 def _steps(steps, spec):
     """None (every step, or a large layer's story), text as --steps takes it,
     or step numbers."""
-    from .model.steps import parse_steps
+    from .model.steps import check_step_count, parse_steps
     if steps is None:
         return None
     if isinstance(steps, str):
@@ -44,6 +44,7 @@ def _steps(steps, spec):
         raise ParameterError(f"steps= must be text such as 'all', '0-8,17', 'row:2' or "
                              f"'channel:1', or step numbers from 0 to {spec.steps - 1}, not "
                              f"{steps!r}.")
+    check_step_count(spec, len(chosen), "steps=")
     return chosen
 
 
@@ -101,6 +102,20 @@ def conv_transpose2d(input_size: Size, kernel_size: Size, stride: Size = 1,
                       preset=preset, caption=caption)
 
 
+def _pooling(name: str, mode: str, look: dict, **parameters):
+    """Pooling is shown with its values; a layer too large to draw whole is
+    drawn elided, as an arithmetic figure (no values)."""
+    from .model.parameters import figure_spec
+    kind = "numerical"
+    try:
+        spec = figure_spec("pool", "arithmetic", mode=mode,
+                           max_steps=look.get("max_steps"), **parameters)
+        kind = "arithmetic" if spec.elided else kind
+    except ParameterError:
+        pass        # the numerical figure says what is wrong, in its words
+    return _animation(name, kind, mode=mode, **parameters, **look)
+
+
 def max_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
                padding: Size = 0, dilation: Size = 1, ceil_mode: bool = False,
                in_channels: int = 1, labels: bool = True, theme=None,
@@ -108,13 +123,12 @@ def max_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
                steps=None, preset: str = "web", caption: bool = False):
     """torch.nn.functional.max_pool2d, with values (pooling is shown numerically)."""
     # As in PyTorch, the stride defaults to the kernel size.
-    return _animation("max_pool2d", "numerical", mode="max", input_size=input_size,
-                      kernel_size=kernel_size,
-                      stride=kernel_size if stride is None else stride, padding=padding,
-                      dilation=dilation, ceil_mode=ceil_mode, in_channels=in_channels,
-                      labels=labels, theme=theme, max_steps=max_steps,
-                      renderer=renderer, steps=steps,
-                      preset=preset, caption=caption)
+    return _pooling("max_pool2d", "max", dict(labels=labels, theme=theme, max_steps=max_steps,
+                                              renderer=renderer, steps=steps, preset=preset,
+                                              caption=caption),
+                    input_size=input_size, kernel_size=kernel_size,
+                    stride=kernel_size if stride is None else stride, padding=padding,
+                    dilation=dilation, ceil_mode=ceil_mode, in_channels=in_channels)
 
 
 def avg_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
@@ -130,13 +144,13 @@ def avg_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
             f"avg_pool2d(divisor_override={divisor_override!r}) is not drawn; these "
             "figures divide by the window (or by its cells inside the input, with "
             "count_include_pad=False).")
-    return _animation("avg_pool2d", "numerical", mode="average", input_size=input_size,
-                      kernel_size=kernel_size,
-                      stride=kernel_size if stride is None else stride, padding=padding,
-                      ceil_mode=ceil_mode, count_include_pad=count_include_pad,
-                      in_channels=in_channels, labels=labels, theme=theme,
-                      max_steps=max_steps, renderer=renderer, steps=steps,
-                      preset=preset, caption=caption)
+    return _pooling("avg_pool2d", "average", dict(labels=labels, theme=theme,
+                                                  max_steps=max_steps, renderer=renderer,
+                                                  steps=steps, preset=preset, caption=caption),
+                    input_size=input_size, kernel_size=kernel_size,
+                    stride=kernel_size if stride is None else stride, padding=padding,
+                    ceil_mode=ceil_mode, count_include_pad=count_include_pad,
+                    in_channels=in_channels)
 
 
 def from_module(module, input_size: Size | None = None, numerical: bool = False,

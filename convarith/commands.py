@@ -61,6 +61,8 @@ def produce_figure_parser(prog: str = "produce_figure") -> ArgumentParser:
 def produce_figure(argv: Sequence[str], prog: str = "produce_figure") -> int:
     args = produce_figure_parser(prog).parse_args(argv)
     spec = spec_from_args(args.kind, args.name, args)
+    from .cli import FLAGS
+    spec.check_whole(FLAGS)           # every figure of this program goes through TeX
     steps = parse_step(args.step, spec)
     if not args.describe:
         check_output_path(args.pdf_dir, "--pdf-dir", directory=True)
@@ -212,6 +214,9 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
     from .animation import available_renderer
     args.renderer = available_renderer(args.renderer,
                                        lambda notice: print(f"{say} {notice}", file=sys.stderr))
+    if args.renderer == "tex":
+        from .cli import FLAGS
+        spec.check_whole(FLAGS, native="--renderer native")
     if args.caption and args.renderer == "tex":
         raise ParameterError("--caption is drawn by the native renderer: drop "
                              "--renderer tex, or --caption.")

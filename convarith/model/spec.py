@@ -79,9 +79,6 @@ def check_kind_and_mode(kind: str, mode: str, words: Vocabulary = KEYWORDS) -> N
     if mode not in MODES:
         raise ParameterError(
             f"Unknown {words['mode']} {mode!r}; choose one of {', '.join(MODES)}.")
-    if mode != "convolution" and kind == "arithmetic":
-        raise ParameterError(f"{words.setting('mode', mode)} applies to numerical figures "
-                             "only; arithmetic figures show no values.")
 
 
 def max_steps_limit(override: int | None = None) -> int:
@@ -122,9 +119,23 @@ class FigureSpec:
                                            or self.max_steps < 1):
             raise ParameterError(f"{words['max_steps']} must be a whole number of at "
                                  f"least 1, not {self.max_steps!r}.")
-        if self.kind == "arithmetic" and self._past_whole_limits():
-            self._check_elided(words)
+        if self.elided:
             return
+        self.check_whole(words)
+
+    def check_whole(self, words: Vocabulary = KEYWORDS, native: str | None = None) -> None:
+        """Refuse a figure too large to draw whole (as TeX draws every figure);
+        `native` names the renderer that draws it elided, for the message."""
+        try:
+            self._check_whole(words)
+        except ParameterError as error:
+            if native is None or not self.elided:
+                raise
+            raise ParameterError(f"{error} The native renderer draws such a layer elided "
+                                 f"(a few channels, long axes broken): use {native}.") \
+                from None
+
+    def _check_whole(self, words: Vocabulary) -> None:
         limit = max_steps_limit(self.max_steps)
         # Extents come from the arithmetic, not from the layouts, which list
         # every cell and would take ages for absurd sizes.
@@ -161,21 +172,12 @@ class FigureSpec:
 
     @property
     def elided(self) -> bool:
-        """Whether the figure is too large to draw whole: it is drawn with a
-        few of its channels, and its long axes broken (scene.elision)."""
-        return self.kind == "arithmetic" and self._past_whole_limits()
-
-    def _check_elided(self, words: Vocabulary):
-        wide = max(self.drawn_size)
-        if wide > MAX_ELIDED_EXTENT:
-            raise ParameterError(
-                f"The drawn input would be {wide:,} cells along an axis, above the limit of "
-                f"{MAX_ELIDED_EXTENT:,} of even an elided figure; use smaller sizes.")
-        many = max(self.in_channels, self.out_channels)
-        if many > MAX_ELIDED_CHANNELS:
-            raise ParameterError(
-                f"The layer would have {many:,} channels, above the limit of "
-                f"{MAX_ELIDED_CHANNELS:,} of even an elided figure; use fewer.")
+        """Whether the figure is too large to draw whole, and so drawn with a
+        few of its channels and its long axes broken (scene.elision): an
+        arithmetic figure past the whole-drawing limits, within the elided ones."""
+        return (self.kind == "arithmetic" and self._past_whole_limits()
+                and max(self.drawn_size) <= MAX_ELIDED_EXTENT
+                and max(self.in_channels, self.out_channels) <= MAX_ELIDED_CHANNELS)
 
     def work(self) -> int:
         """Cells drawn over all steps (see WORK_LIMITS); channel planes multiply it."""

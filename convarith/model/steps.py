@@ -82,4 +82,20 @@ def parse_steps(text: str, spec, words: str = "--steps") -> List[int]:
                 raise ParameterError(f"{words}: the output has channels 0 to "
                                      f"{spec.out_channels - 1}, not {channel}.")
             chosen += range(channel * per_channel, (channel + 1) * per_channel)
-    return sorted(set(chosen))
+    chosen = sorted(set(chosen))
+    check_step_count(spec, len(chosen), words)
+    return chosen
+
+
+def check_step_count(spec, count: int, words: str = "--steps") -> None:
+    """Refuse more frames than the steps limit (spec.max_steps, else the
+    setting): a large layer has far more steps than anyone should render."""
+    from ..settings import MAX_STEPS_ENV
+    from .spec import max_steps_limit
+    limit = max_steps_limit(spec.max_steps)
+    raise_it = "--max-steps N" if words.startswith("--") else "max_steps=N"
+    if count > limit:
+        raise ParameterError(
+            f"{words} names {count:,} steps of this figure's {spec.steps:,}, above the limit "
+            f"of {limit:,} frames; name fewer (a range such as 0-99, or one row of one "
+            f"channel), or raise the limit with {raise_it} or {MAX_STEPS_ENV}.")
