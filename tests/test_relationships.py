@@ -1096,7 +1096,8 @@ BOXES: dict[str, Box] = {
         r"\mu_l = \mu_{l-1} + \left(\frac{k_{\mathrm{eff},l} - 1}{2} - p_l\right) J_{l-1}"),
         _check_r20),
     "rel:cost": Box(21, (
-        r"n_{\mathrm{param}} = n_{\mathrm{out}} \frac{n_{\mathrm{in}}}{g} k_h k_w + n_{\mathrm{out}}",
+        r"n_{\mathrm{param}} = n_{\mathrm{out}} \frac{n_{\mathrm{in}}}{g} k_h k_w"
+        r" + n_{\mathrm{out}}",
         r"M = o_h o_w n_{\mathrm{out}} \frac{n_{\mathrm{in}}}{g} k_h k_w"), _check_r21),
     "rel:separable": Box(22, (
         r"M_{\mathrm{dw}} = o_h o_w n_{\mathrm{in}} k_h k_w",
