@@ -15,7 +15,7 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 
-def test_unfold_has_the_size_of_relationship_30_and_one_product_is_the_layer():
+def test_unfold_has_the_size_of_the_im2col_relationship_and_one_product_is_the_layer():
     assert normalise(r"PyTorch exposes it as \code{F.unfold}") in report_source()
     torch.manual_seed(0)
     for n_in, k, s, p, d in itertools.product((1, 4), ((3, 3), (2, 3)), (1, 2), (0, 1), (1, 2)):
@@ -32,9 +32,9 @@ def test_unfold_has_the_size_of_relationship_30_and_one_product_is_the_layer():
 
 
 def test_winograd_f23_needs_four_multiplications_for_two_outputs():
-    """Two outputs of a 3-tap correlation from m + r - 1 = 4 products."""
-    assert normalise(r"needs only $m + r - 1$ multiplications instead of $m r$") \
-        in report_source()
+    """Two outputs of a 3-tap correlation from n_tile + k - 1 = 4 products."""
+    assert normalise(r"needs only $n_{\mathrm{tile}} + k - 1$ multiplications instead "
+                     r"of $n_{\mathrm{tile}} k$") in report_source()
     b_t = np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]], float)
     g = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]])
     a_t = np.array([[1, 1, 1, 0], [0, 1, -1, -1]], float)

@@ -130,7 +130,7 @@ def test_numpy_modes_are_valid_full_and_same_with_the_odd_cell_before():
 
 
 def test_jax_input_dilation_is_pytorchs_transposed_convolution():
-    """The lhs_dilation form of Relationship 29, evaluated with torch (a
+    """The lhs_dilation form of the JAX relationship, evaluated with torch (a
     zero-stuffed input, pads (q_lo, q_hi), flipped kernel), equals
     conv_transpose1d."""
     assert _in_report(r"\code{jax.lax.conv\_transpose} builds these arguments itself")

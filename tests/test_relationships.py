@@ -122,6 +122,8 @@ _OPENING = {"\\lfloor": "floor(", "\\lceil": "ceil("}
 _CLOSING = {"\\rfloor": ")", "\\rceil": ")"}
 _OPERATORS = {"\\cdot": "*", "\\times": "*", "\\bmod": "%"}
 _FUNCTIONS = {"\\max": "max"}
+# Greek letters the report uses as names of quantities (not operators)
+_GREEK = ("\\alpha", "\\beta", "\\gamma", "\\mu", "\\tau")
 
 
 def _brace_group(text: str, start: int) -> tuple[str, int]:
@@ -139,18 +141,39 @@ def _brace_group(text: str, start: int) -> tuple[str, int]:
     raise ValueError(f"unbalanced braces in {text!r}")
 
 
+def _identifier_end(tex: str, n: int) -> int:
+    """Index after the primes and subscript that may follow a name's letter."""
+    while n < len(tex) and tex[n] == "'":
+        n += 1
+    if n < len(tex) and tex[n] == "_":
+        if n + 1 < len(tex) and tex[n + 1] == "{":
+            _, n = _brace_group(tex, n + 1)
+        else:
+            n += 2
+    while n < len(tex) and tex[n] == "'":
+        n += 1
+    return n
+
+
 def tex_to_python(tex: str, name: Callable[[str], str]) -> str:
     """Translate a TeX expression into Python source.
 
-    Identifiers (a letter with optional primes and subscript, such as ``i'``,
-    ``p_h`` or ``k_{\\mathrm{eff},l}``) become ``name(raw_tex)``; numbers
-    become exact fractions; juxtaposition is multiplication.
+    Identifiers (a letter or a Greek letter with optional primes and
+    subscript, such as ``i'``, ``p_h``, ``k_{\\mathrm{eff},l}`` or
+    ``\\mu_{l-1}``) become ``name(raw_tex)``; numbers become exact fractions;
+    juxtaposition is multiplication.
     """
     tokens: list[tuple[str, str]] = []
     n = 0
     while n < len(tex):
         if tex[n].isspace():
             n += 1
+            continue
+        greek = re.match(r"\\[A-Za-z]+", tex[n:])
+        if greek and greek.group(0) in _GREEK:
+            start = n
+            n = _identifier_end(tex, n + len(greek.group(0)))
+            tokens.append(("atom", name(tex[start:n])))
             continue
         if tex.startswith("\\frac", n):
             numerator, n = _brace_group(tex, n + len("\\frac"))
@@ -182,16 +205,7 @@ def tex_to_python(tex: str, name: Callable[[str], str]) -> str:
             n += len(number)
         elif char.isalpha():
             start = n
-            n += 1
-            while n < len(tex) and tex[n] == "'":
-                n += 1
-            if n < len(tex) and tex[n] == "_":
-                if n + 1 < len(tex) and tex[n + 1] == "{":
-                    _, n = _brace_group(tex, n + 1)
-                else:
-                    n += 2
-            while n < len(tex) and tex[n] == "'":
-                n += 1
+            n = _identifier_end(tex, n + 1)
             tokens.append(("atom", name(tex[start:n])))
         elif char in "+-*/,":
             tokens.append(("op", char))
@@ -245,10 +259,14 @@ def test_translator_reads_the_notation_of_the_report():
     assert evaluate(r"(k - 1)(d - 1)", {"k": 3, "d": 4}) == 6
     assert evaluate(r"\max\bigl((\lceil 7/2 \rceil - 1)\cdot 2 + 4 - 7,\ 0\bigr)") == 3
     assert evaluate(r"(i + 2p - k) \bmod s", {"i": 6, "p": 1, "k": 3, "s": 2}) == 1
-    assert evaluate(r"C / r^2", {"C": 48, "r": 4}) == 3
+    assert evaluate(r"n_{\mathrm{in}} / f^2", {"n_{\\mathrm{in}}": 48, "f": 4}) == 3
+    assert evaluate(r"\gamma f^2 + \alpha f + \beta",
+                    {"\\gamma": 2, "f": 3, "\\alpha": 1, "\\beta": 2}) == 23
+    assert evaluate(r"\mu_{l-1} + \left(\frac{k_{\mathrm{eff},l} - 1}{2} - p_l\right) J_{l-1}",
+                    {"\\mu_{l-1}": 1, "k_{\\mathrm{eff},l}": 4, "p_l": 1, "J_{l-1}": 2}) == 2
     assert evaluate(r"\left\lceil \frac{(j + 1) i}{o} \right\rceil", {"j": 0, "i": 10, "o": 4}) == 3
-    assert evaluate(r"r_{l-1} + (k_{\mathrm{eff},l} - 1)\, j_{l-1}",
-                    {"r_{l-1}": 5, r"k_{\mathrm{eff},l}": 3, "j_{l-1}": 2}) == 9
+    assert evaluate(r"R_{l-1} + (k_{\mathrm{eff},l} - 1)\, J_{l-1}",
+                    {"R_{l-1}": 5, r"k_{\mathrm{eff},l}": 3, "J_{l-1}": 2}) == 9
     with pytest.raises(KeyError):
         evaluate("i - k + 1", {"i": 4})
 
@@ -353,6 +371,16 @@ def dependency_span(layers) -> tuple[int, int]:
 
     first, second = cells(0), cells(1)
     return max(first) - min(first) + 1, min(second) - min(first)
+
+
+def padded_field(layers, unit: int) -> tuple[int, int]:
+    """First and last input cell (negative or past the end where they are
+    padding) on which `unit` of the last layer depends, by propagating the
+    cells each layer reads; layers are (k, s, p, d), first layer first."""
+    reached = {unit}
+    for k, s, p, d in reversed(layers):
+        reached = {c * s - p + m * d for c in reached for m in range(k)}
+    return min(reached), max(reached)
 
 
 RNG = random.Random(1603)
@@ -692,14 +720,23 @@ def _check_r19(box):
 
 def _check_r20(box):
     for _ in range(300):
-        layers = [(RNG.randint(1, 5), RNG.randint(1, 3), RNG.randint(1, 3))
+        layers = [(RNG.randint(1, 5), RNG.randint(1, 3), RNG.randint(0, 3), RNG.randint(1, 3))
                   for _ in range(RNG.randint(1, 6))]
-        r, j = 1, 1
-        for k, s, d in layers:
+        size, jump, centre = 1, 1, 0
+        for k, s, p, d in layers:
             k_eff = box.value(0, {"k_l": k, "d_l": d})
-            r, j = (box.value(1, {"r_{l-1}": r, "k_{\\mathrm{eff},l}": k_eff, "j_{l-1}": j}),
-                    box.value(2, {"j_{l-1}": j, "s_l": s}))
-        assert (r, j) == receptive_field(layers) == dependency_span(layers)
+            size, jump, centre = (
+                box.value(1, {"R_{l-1}": size, "k_{\\mathrm{eff},l}": k_eff, "J_{l-1}": jump}),
+                box.value(2, {"J_{l-1}": jump, "s_l": s}),
+                box.value(3, {"\\mu_{l-1}": centre, "k_{\\mathrm{eff},l}": k_eff, "p_l": p,
+                              "J_{l-1}": jump}))
+        unpadded = [(k, s, d) for k, s, _, d in layers]
+        assert (size, jump) == receptive_field(unpadded) == dependency_span(unpadded)
+        # unit j covers mu + j J -+ (R - 1)/2, padding included
+        for unit in range(3):
+            first, last = padded_field(layers, unit)
+            assert last - first + 1 == size
+            assert Fraction(first + last, 2) == centre + unit * jump, layers
 
 
 def _channel_cases():
@@ -853,7 +890,7 @@ def _check_r29(box):
                                                      range(1, 4), range(1, 3), range(-1, 3),
                                                      range(-1, 3)):
         k_eff = effective_kernel_size(k, d)
-        values = {"i": i, "l": lhs, "s": s, "k_{\\mathrm{eff}}": k_eff,
+        values = {"i": i, "d_{\\mathrm{in}}": lhs, "s": s, "k_{\\mathrm{eff}}": k_eff,
                   "q_{\\mathrm{lo}}": lo, "q_{\\mathrm{hi}}": hi}
         if (i - 1) * lhs + 1 + lo + hi < k_eff:
             continue
@@ -906,15 +943,100 @@ def _pixel_shuffle(x: np.ndarray, r: int) -> np.ndarray:
 
 
 def _check_r26(box):
-    for c_out, h, w, r in itertools.product((1, 2, 3), (1, 2, 5), (1, 3, 4), (1, 2, 3)):
-        c = c_out * r * r
-        values = {"C": c, "H": h, "W": w, "r": r}
+    for c_out, h, w, f in itertools.product((1, 2, 3), (1, 2, 5), (1, 3, 4), (1, 2, 3)):
+        c = c_out * f * f
+        values = {"n_{\\mathrm{in}}": c, "i_h": h, "i_w": w, "f": f}
         shape = (box.value(0, values), box.value(1, values), box.value(2, values))
         x = np.arange(c * h * w).reshape(c, h, w)
-        shuffled = _pixel_shuffle(x, r)
-        assert shape == shuffled.shape == layer_arithmetic.pixel_shuffle_shape((c, h, w), r)
+        shuffled = _pixel_shuffle(x, f)
+        assert shape == shuffled.shape == layer_arithmetic.pixel_shuffle_shape((c, h, w), f)
         assert sorted(shuffled.ravel()) == list(range(c * h * w))
-        assert layer_arithmetic.space_to_depth_shape(shape, r) == (c, h, w)
+        assert layer_arithmetic.space_to_depth_shape(shape, f) == (c, h, w)
+
+
+def depth_to_space_nhwc(x: np.ndarray, f: int) -> np.ndarray:
+    """TensorFlow's depth_to_space on one (H, W, C) image in its default
+    layout, as its documentation states it: the input coordinates
+    (iY, iX, bY, bX, oC), most significant first, become (iY, bY, iX, bX, oC).
+    Written down here because TensorFlow is not installed."""
+    h, w, c = x.shape
+    blocks = x.reshape(h, w, f, f, c // (f * f))
+    return blocks.transpose(0, 2, 1, 3, 4).reshape(h * f, w * f, c // (f * f))
+
+
+def _check_shuffle_order(box):
+    for n_out, f, h, w in itertools.product((1, 2, 3), (1, 2, 3), (1, 2), (1, 3)):
+        c = n_out * f * f
+        chw = RNG_NP.permutation(c * h * w).reshape(c, h, w)
+        crd = _pixel_shuffle(chw, f)
+        hwc = RNG_NP.permutation(c * h * w).reshape(h, w, c)
+        dcr = depth_to_space_nhwc(hwc, f)
+        orders_agree = True
+        for gamma, alpha, beta, r, col in itertools.product(range(n_out), range(f), range(f),
+                                                            range(h), range(w)):
+            values = {"\\gamma": gamma, "\\alpha": alpha, "\\beta": beta, "f": f,
+                      "n_{\\mathrm{out}}": n_out}
+            torch_channel, tf_channel = box.value(0, values), box.value(1, values)
+            assert crd[gamma, f * r + alpha, f * col + beta] == chw[torch_channel, r, col]
+            assert dcr[f * r + alpha, f * col + beta, gamma] == hwc[r, col, tf_channel]
+            orders_agree &= torch_channel == tf_channel
+        assert orders_agree == (n_out == 1 or f == 1)
+
+
+def _check_tap_counts(box):
+    seen_uneven = 0
+    for i_t, k, s, p in itertools.product(range(2, 8), range(1, 7), range(1, 5), range(4)):
+        if p > k - 1:
+            continue
+        counts = scatter_transposed(np.ones(i_t), np.ones(k), s, p)
+        uncropped = layer_arithmetic.transposed_tap_counts(i_t, k, s)
+        interior = range(k - 1 - p, (i_t - 1) * s - p + 1)
+        for t in interior:
+            tau = box.value(0, {"k": k, "p": p, "t": t, "s": s})
+            assert tau == counts[t] == uncropped[t + p], (i_t, k, s, p, t)
+        if len(interior) >= s:
+            values = {int(counts[t]) for t in interior}
+            assert values == {k // s, -(-k // s)}
+            seen_uneven += len(values) > 1
+            assert (len(values) == 1) == (k % s == 0)
+    assert seen_uneven > 20
+
+
+def _check_blur_pool(box):
+    for i, k, s, p, d in direct_cases(max_i=11, max_d=2):
+        o_1 = conv_output_size(i, k, 1, p, d)
+        for k_blur in range(1, 6):
+            total = box.value(0, {"k_{\\mathrm{blur}}": k_blur})
+            before, after = total // 2, total - total // 2
+            o = box.value(1, {"o_1": o_1, "P": total, "k_{\\mathrm{blur}}": k_blur, "s": s})
+            assert o == conv_output_size(i, k, s, p, d) \
+                == count_positions(o_1, k_blur, s, before, after=after)
+            if k_blur % 2:  # blurred output j is centred on the kept cell j s
+                for j in range(o):
+                    first = j * s - before
+                    assert first + (k_blur - 1) // 2 == j * s
+
+
+def _check_patchify(box):
+    for i_h, i_w, k in itertools.product(range(1, 13), range(1, 9), range(1, 6)):
+        if k > min(i_h, i_w):
+            continue
+        o_h, o_w = box.value(0, {"i_h": i_h, "k": k}), box.value(1, {"i_w": i_w, "k": k})
+        assert (o_h, o_w) == (conv_output_size(i_h, k, k), conv_output_size(i_w, k, k)) \
+            == count_windows_2d((i_h, i_w), (k, k), (k, k), (0, 0), (1, 1))
+    # the layer is space-to-depth by k, then a 1 x 1 convolution
+    for n_in, n_out, k, (i_h, i_w) in itertools.product((1, 3), (2,), (1, 2, 3), ((6, 6), (7, 5))):
+        x = RNG_NP.standard_normal((n_in, i_h, i_w))
+        w = RNG_NP.standard_normal((n_out, n_in, k, k))
+        o_h, o_w = i_h // k, i_w // k
+        direct = np.array([[[np.sum(w[q] * x[:, r * k:r * k + k, c * k:c * k + k])
+                             for c in range(o_w)] for r in range(o_h)] for q in range(n_out)])
+        unshuffled = np.empty((n_in * k * k, o_h, o_w))
+        for channel, r, c in itertools.product(range(n_in * k * k), range(o_h), range(o_w)):
+            source, offset = divmod(channel, k * k)
+            unshuffled[channel, r, c] = x[source, r * k + offset // k, c * k + offset % k]
+        pointwise = np.einsum("qc,crw->qrw", w.reshape(n_out, -1), unshuffled)
+        assert np.allclose(direct, pointwise)
 
 
 def _check_r27(box):
@@ -969,10 +1091,13 @@ BOXES: dict[str, Box] = {
         r"o = \lceil i/s \rceil"), _check_r19),
     "rel:receptive-field": Box(20, (
         r"k_{\mathrm{eff},l} = k_l + (k_l - 1)(d_l - 1)",
-        r"r_l = r_{l-1} + (k_{\mathrm{eff},l} - 1)\, j_{l-1}",
-        r"j_l = j_{l-1}\, s_l"), _check_r20),
+        r"R_l = R_{l-1} + (k_{\mathrm{eff},l} - 1)\, J_{l-1}",
+        r"J_l = J_{l-1}\, s_l",
+        r"\mu_l = \mu_{l-1} + \left(\frac{k_{\mathrm{eff},l} - 1}{2} - p_l\right) J_{l-1}"),
+        _check_r20),
     "rel:cost": Box(21, (
-        r"P = n_{\mathrm{out}} \frac{n_{\mathrm{in}}}{g} k_h k_w + n_{\mathrm{out}}",
+        r"n_{\mathrm{param}} = n_{\mathrm{out}} \frac{n_{\mathrm{in}}}{g} k_h k_w"
+        r" + n_{\mathrm{out}}",
         r"M = o_h o_w n_{\mathrm{out}} \frac{n_{\mathrm{in}}}{g} k_h k_w"), _check_r21),
     "rel:separable": Box(22, (
         r"M_{\mathrm{dw}} = o_h o_w n_{\mathrm{in}} k_h k_w",
@@ -984,20 +1109,34 @@ BOXES: dict[str, Box] = {
         r"\mathrm{start}_j = \left\lfloor \frac{j i}{o} \right\rfloor",
         r"\mathrm{end}_j = \left\lceil \frac{(j + 1) i}{o} \right\rceil"), _check_r24),
     "rel:causal": Box(25, (r"P_{\mathrm{left}} = (k - 1)d", r"o = i"), _check_r25),
-    "rel:pixel-shuffle": Box(26, (r"C' = C / r^2", r"H' = rH", r"W' = rW"), _check_r26),
-    "rel:subsampling": Box(27, (
+    "rel:pixel-shuffle": Box(26, (r"n_{\mathrm{out}} = n_{\mathrm{in}} / f^2", r"o_h = f i_h",
+                                  r"o_w = f i_w"), _check_r26),
+    "rel:shuffle-order": Box(27, (
+        r"\mathrm{ch}_{\mathrm{CRD}} = \gamma f^2 + \alpha f + \beta",
+        r"\mathrm{ch}_{\mathrm{DCR}} = (\alpha f + \beta) n_{\mathrm{out}} + \gamma"),
+        _check_shuffle_order),
+    "rel:tap-counts": Box(28, (
+        r"\tau_t = \left\lfloor \frac{k - 1 - ((t + p) \bmod s)}{s} \right\rfloor + 1",),
+        _check_tap_counts),
+    "rel:subsampling": Box(29, (
         r"o_1 = i + 2p - k_{\mathrm{eff}} + 1",
         r"o = \left\lfloor \frac{o_1 - 1}{s} \right\rfloor + 1"), _check_r27),
-    "rel:keras-transposed": Box(28, (
+    "rel:blur-pool": Box(30, (
+        r"P = k_{\mathrm{blur}} - 1",
+        r"o = \left\lfloor \frac{o_1 + P - k_{\mathrm{blur}}}{s} \right\rfloor + 1"),
+        _check_blur_pool),
+    "rel:patchify": Box(31, (r"o_h = \lfloor i_h/k \rfloor", r"o_w = \lfloor i_w/k \rfloor"),
+                        _check_patchify),
+    "rel:keras-transposed": Box(32, (
         r"o' = s i' + \max(k_{\mathrm{eff}} - s,\ 0)",
         r"o' = s i'",
         r"o' = (i' - 1)s + k_{\mathrm{eff}} - 2q + a"), _check_r28),
-    "rel:jax": Box(29, (
-        r"o = \left\lfloor \frac{(i - 1)l + 1 + q_{\mathrm{lo}} + q_{\mathrm{hi}}"
+    "rel:jax": Box(33, (
+        r"o = \left\lfloor \frac{(i - 1)d_{\mathrm{in}} + 1 + q_{\mathrm{lo}} + q_{\mathrm{hi}}"
         r" - k_{\mathrm{eff}}}{s} \right\rfloor + 1",
         r"q_{\mathrm{lo}} = k_{\mathrm{eff}} - 1 - p",
         r"q_{\mathrm{hi}} = k_{\mathrm{eff}} - 1 - p + a"), _check_r29),
-    "rel:im2col": Box(30, (r"E = n_{\mathrm{in}} k_h k_w o_h o_w",), _check_r30),
+    "rel:im2col": Box(34, (r"E = n_{\mathrm{in}} k_h k_w o_h o_w",), _check_r30),
 }
 
 
@@ -1099,12 +1238,17 @@ EXAMPLES: dict[str, Example] = {
         lambda: layer_arithmetic.multiply_accumulates(
             64, 1, (3, 3), (conv_output_size(56, 3, 1, 1),) * 2)),
     "receptive field": Example(
-        r"r = 1 + 2\cdot 1 + 2\cdot 1 + 1\cdot 1 + 4\cdot 2 = 14", "r", 14,
+        r"R = 1 + 2\cdot 1 + 2\cdot 1 + 1\cdot 1 + 4\cdot 2 = 14", "R", 14,
         lambda: receptive_field(RF_STACK)[0]),
     "jump": Example(
-        r"j = 1\cdot 1\cdot 2\cdot 1 = 2", "j", 2, lambda: receptive_field(RF_STACK)[1]),
+        r"J = 1\cdot 1\cdot 2\cdot 1 = 2", "J", 2, lambda: receptive_field(RF_STACK)[1]),
+    # the stem of a ResNet: 7 x 7 convolution, s = 2, p = 3; 3 x 3 max pooling, s = 2, p = 1
+    "centre of a padded stack": Example(
+        r"\mu = 0 + (3 - 3)\cdot 1 + (1 - 1)\cdot 2 = 0", r"\mu", 0,
+        lambda: sum(padded_field([(7, 2, 3, 1), (3, 2, 1, 1)], 0)) // 2),
     "parameters": Example(
-        r"P = 128 \cdot 64 \cdot 3 \cdot 3 + 128 = 73856", "P", 73856,
+        r"n_{\mathrm{param}} = 128 \cdot 64 \cdot 3 \cdot 3 + 128 = 73856", r"n_{\mathrm{param}}",
+        73856,
         lambda: layer_arithmetic.parameter_count(64, 128, (3, 3))),
     "multiply-accumulates": Example(
         r"M = 56 \cdot 56 \cdot 128 \cdot 64 \cdot 9 = 231211008", "M", 231211008,
@@ -1123,7 +1267,7 @@ EXAMPLES: dict[str, Example] = {
         r"(4 - 1)\cdot 2 = 6", None, 6,
         lambda: layer_arithmetic.pool_output_size(5, 2, 2, 1, ceil_mode=True) * 2),
     "wavenet block": Example(
-        r"r = 1 + (2 - 1)(1 + 2 + 4 + 8 + 16 + 32 + 64 + 128 + 256 + 512) = 1024", "r", 1024,
+        r"R = 1 + (2 - 1)(1 + 2 + 4 + 8 + 16 + 32 + 64 + 128 + 256 + 512) = 1024", "R", 1024,
         lambda: layer_arithmetic.causal_stack_receptive_field(2, [2 ** n for n in range(10)])),
     "pixel shuffle elements": Example(
         r"48 \cdot 64 \cdot 64 = 3 \cdot 256 \cdot 256", None, 196608,
@@ -1131,6 +1275,14 @@ EXAMPLES: dict[str, Example] = {
     "resize then convolve": Example(
         r"o = 2\cdot 3 - 3 + 2\cdot 1 + 1 = 6", "o", 6,
         lambda: layer_arithmetic.resize_then_convolve_size(3, 2, 3, 1)),
+    "blur pooling": Example(
+        r"o = \left\lfloor \frac{8 + 2 - 3}{2} \right\rfloor + 1 = 4", "o", 4,
+        lambda: conv_output_size(conv_output_size(9, 2, 1) + 2, 3, 2)),
+    "patch embedding": Example(
+        r"o_h = \lfloor 224/16 \rfloor = 14", "o_h", 14, lambda: conv_output_size(224, 16, 16)),
+    "patch embedding parameters": Example(
+        r"n_{\mathrm{param}} = 768 \cdot 3 \cdot 16 \cdot 16 + 768 = 590592", r"n_{\mathrm{param}}",
+        590592, lambda: layer_arithmetic.parameter_count(3, 768, (16, 16))),
     "one dimension": Example(
         r"o = \left\lfloor \frac{100 + 2\cdot 2 - 5}{2} \right\rfloor + 1 = 50", "o", 50,
         lambda: conv_output_size(100, 5, 2, 2)),
