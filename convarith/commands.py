@@ -209,7 +209,10 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
     if args.steps is not None:
         args.chosen_steps = parse_steps(args.steps, spec)
     else:
-        args.chosen_steps = list(range(spec.steps)) if frames else story_steps(spec)
+        # bin/animate writes every frame to png/, unless the layer is too
+        # large to draw whole.
+        args.chosen_steps = (list(range(spec.steps)) if frames and not spec.elided
+                             else story_steps(spec))
     say = f"{prog}:"
     from .animation import available_renderer
     args.renderer = available_renderer(args.renderer,

@@ -183,8 +183,6 @@ CASES = [
        r"convolution, average, max"),
     pf("mode-unknown-arithmetic", "arithmetic x 0 -i 5 -k 3 -m median", r"--mode",
        r"convolution, average, max"),
-    pf("mode-pooling-on-arithmetic", "arithmetic x 0 -i 5 -k 3 -m max", r"--mode max",
-       r"numerical figures only"),
     pf("max-pooling-transposed", "numerical x 0 -i 5 -k 3 -m max --transposed",
        r"max pooling", r"--transposed", r"--mode convolution"),
     pf("average-pooling-transposed", "numerical x 0 -i 5 -k 3 -m average --transposed",
@@ -314,8 +312,12 @@ CASES = [
     an("animate-out-no-suffix", "x -i 5 -k 3 --out movie", r"--out movie", r"\.webm"),
     an("animate-hold-last-negative", "x -i 5 -k 3 --hold-last -1", r"--hold-last",
        r"between 0 and 3600"),
-    an("animate-thousands-of-steps", "x -i 60 -k 3", r"3364 steps", r"--max-steps",
-       r"CONVARITH_MAX_STEPS"),
+    an("animate-thousands-of-steps", "x --type numerical -i 32 -k 1 --max-steps 1000",
+       r"1024 steps", r"--max-steps", r"CONVARITH_MAX_STEPS"),
+    an("animate-all-steps-of-a-real-layer", "x -i 224 -k 7 -s 2 -p 3 --out-channels 64 "
+       "--steps all", r"--steps names 802,816 steps", r"limit of 1,024", r"--max-steps"),
+    pf("real-layer-by-tex", "arithmetic x 0 -i 224 -k 7 -s 2 -p 3 --out-channels 64",
+       r"--out-channels is 64", r"limit of 4 channels"),
     an("animate-pooling-transposed", "x --type numerical -i 5 -k 3 -m max --transposed",
        r"max pooling", r"--transposed"),
     an("animate-output-size-inconsistent", "x -i 5 -o 9 -k 3", r"--output-size 9",
@@ -379,7 +381,7 @@ CASES = [
     # limits that hold: refused before any work
     an("animate-numerical-too-wide", "x --type numerical -i 40 -k 21", r"numerical",
        r"at most 32 cells"),
-    an("animate-arithmetic-too-much-work", "x -i 100 -k 80", r"cells over its 441 steps",
+    pf("arithmetic-too-much-work", "arithmetic x 0 -i 100 -k 80", r"cells over its 441 steps",
        r"limit of 2,200,000"),
 ]
 

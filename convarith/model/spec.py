@@ -136,6 +136,13 @@ class FigureSpec:
                 from None
 
     def _check_whole(self, words: Vocabulary) -> None:
+        counts = {"in_channels": self.in_channels, "out_channels": self.out_channels}
+        for key, value in counts.items():
+            if value > MAX_CHANNELS:
+                raise ParameterError(
+                    f"{words[key]} is {value}, above the limit of {MAX_CHANNELS} channels of a "
+                    f"figure drawn whole: more planes would not be legible. Use at most "
+                    f"{MAX_CHANNELS}.")
         limit = max_steps_limit(self.max_steps)
         # Extents come from the arithmetic, not from the layouts, which list
         # every cell and would take ages for absurd sizes.
@@ -167,7 +174,8 @@ class FigureSpec:
     def _past_whole_limits(self) -> bool:
         return (max(self.drawn_size) > MAX_EXTENT
                 or max(self.in_channels, self.out_channels) > MAX_CHANNELS
-                or self.steps > max_steps_limit(self.max_steps)
+                # A limit given with the figure is the user's own: refused, not elided.
+                or (self.max_steps is None and self.steps > max_steps_limit())
                 or self.work() > WORK_LIMITS[self.kind])
 
     @property
