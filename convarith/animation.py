@@ -290,7 +290,7 @@ class Animation:
 
     def save(self, path, fps: float = 1.0, hold_last: float = 0.0) -> Path:
         """Write `path` in the format its suffix chooses (.gif, .mp4, .webm,
-        .webp, .apng, or a .pdf/.svg/.png storyboard).
+        .webp, .apng, a .pdf/.svg/.png storyboard, or an .html player).
 
         Everything is checked before any work (the timing, the path, the
         format's limits); the frames are then rendered as the writer reads
@@ -308,8 +308,9 @@ class Animation:
         [(_, writer)] = check_outputs(self, [target], "path")
         # What killed saves left in the temporary directory.
         sweep_dead_workdirs()
-        # A storyboard is drawn from its own sheet; the frames are not needed.
-        frames = contextlib.nullcontext(self) if writer.kind == "storyboard" else self._streamed()
+        # A storyboard is drawn from its own sheet, a player from its own
+        # SVG: the frames are not needed.
+        frames = self._streamed() if writer.frames else contextlib.nullcontext(self)
         with frames as rendering:
             [written] = write_outputs(rendering, [target], timing, given_as="path")
         return written

@@ -133,7 +133,7 @@ def stack_captions(spec: FigureSpec, planes, width, out_w, out_h, in_placement,
     back = out_placement(planes["out_planes"][-1]).affine
     high = [back(x, out_h) for x in (0, out_w)]
     return [Plane(FLAT, (
-        node((sum(x for x, _ in low) / 2, min(y for _, y in low) - below), 
+        node((sum(x for x, _ in low) / 2, min(y for _, y in low) - below),
              words("input", spec.in_channels, planes["in_planes"]), "label", "north"),
         node((sum(x for x, _ in high) / 2, max(y for _, y in high) + 0.3),
              words("output", spec.out_channels, planes["out_planes"]), "label", "south")))]
