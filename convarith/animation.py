@@ -342,13 +342,35 @@ class Animation:
         twin.layer, twin.given = self.layer, self.given
         return twin
 
-    def _repr_html_(self) -> str:
-        """The animation inline in Jupyter: a GIF embedded in the page, no file."""
+    def _notebook_gif(self) -> bytes:
+        """The animation as a small GIF, for viewers that run no script."""
         from .export.timing import Timing
         from .export.animated import gif_bytes
         small = self if self.dpi == NOTEBOOK_DPI else self._alike()
         small.dpi = NOTEBOOK_DPI
-        data = base64.b64encode(gif_bytes(small.frames(), Timing())).decode("ascii")
+        return gif_bytes(small.frames(), Timing())
+
+    def _gif_tag(self, gif: bytes) -> str:
+        data = base64.b64encode(gif).decode("ascii")
         h, w = self.spec.output_size
         return (f'<img src="data:image/gif;base64,{data}" alt="{self.spec.name}: '
                 f'{self.spec.steps} steps, output {h}x{w}">')
+
+    def _player_or_gif(self, gif=None) -> str:
+        from .export.player import player_fragment
+        try:
+            return player_fragment(self)
+        except ParameterError:   # too many steps for one page
+            return self._gif_tag(self._notebook_gif() if gif is None else gif)
+
+    def _repr_html_(self) -> str:
+        """The animation inline in Jupyter: the HTML player (export.player),
+        or a GIF embedded in the page when it holds too many steps for one."""
+        return self._player_or_gif()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """The player as text/html, with a GIF beside it (image/gif) for
+        viewers that show no HTML or run no script."""
+        gif = self._notebook_gif()
+        return {"text/html": self._player_or_gif(gif),
+                "image/gif": base64.b64encode(gif).decode("ascii")}
