@@ -292,7 +292,7 @@ class Animation:
 
     def save(self, path, fps: float = 1.0, hold_last: float = 0.0) -> Path:
         """Write `path` in the format its suffix chooses (.gif, .mp4, .webm,
-        .webp, .apng, or a .pdf/.svg/.png storyboard).
+        .webp, .apng, a .pdf/.svg/.png storyboard, or an .html player).
 
         Everything is checked before any work (the timing, the path, the
         format's limits); the frames are then rendered as the writer reads
@@ -310,8 +310,9 @@ class Animation:
         [(_, writer)] = check_outputs(self, [target], "path")
         # What killed saves left in the temporary directory.
         sweep_dead_workdirs()
-        # A storyboard is drawn from its own sheet; the frames are not needed.
-        frames = contextlib.nullcontext(self) if writer.kind == "storyboard" else self._streamed()
+        # A storyboard is drawn from its own sheet, a player from its own
+        # SVG: the frames are not needed.
+        frames = self._streamed() if writer.frames else contextlib.nullcontext(self)
         with frames as rendering:
             [written] = write_outputs(rendering, [target], timing, given_as="path")
         return written
@@ -343,13 +344,35 @@ class Animation:
         twin.layer, twin.given = self.layer, self.given
         return twin
 
-    def _repr_html_(self) -> str:
-        """The animation inline in Jupyter: a GIF embedded in the page, no file."""
+    def _notebook_gif(self) -> bytes:
+        """The animation as a small GIF, for viewers that run no script."""
         from .export.timing import Timing
         from .export.animated import gif_bytes
         small = self if self.dpi == NOTEBOOK_DPI else self._alike()
         small.dpi = NOTEBOOK_DPI
-        data = base64.b64encode(gif_bytes(small.frames(), Timing())).decode("ascii")
+        return gif_bytes(small.frames(), Timing())
+
+    def _gif_tag(self, gif: bytes) -> str:
+        data = base64.b64encode(gif).decode("ascii")
         h, w = self.spec.output_size
         return (f'<img src="data:image/gif;base64,{data}" alt="{self.spec.name}: '
                 f'{self.spec.steps} steps, output {h}x{w}">')
+
+    def _player_or_gif(self, gif=None) -> str:
+        from .export.player import player_fragment
+        try:
+            return player_fragment(self)
+        except ParameterError:   # too many steps for one page
+            return self._gif_tag(self._notebook_gif() if gif is None else gif)
+
+    def _repr_html_(self) -> str:
+        """The animation inline in Jupyter: the HTML player (export.player),
+        or a GIF embedded in the page when it holds too many steps for one."""
+        return self._player_or_gif()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """The player as text/html, with a GIF beside it (image/gif) for
+        viewers that show no HTML or run no script."""
+        gif = self._notebook_gif()
+        return {"text/html": self._player_or_gif(gif),
+                "image/gif": base64.b64encode(gif).decode("ascii")}

@@ -242,7 +242,11 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
              else f", showing {len(args.chosen_steps)} of them")
     print(f"{say} {spec.name}: {spec.steps} steps, output "
           f"{spec.output_size[0]}x{spec.output_size[1]}{channels}{shown}", file=sys.stderr)
-    if args.renderer == "native":
+    # Players and storyboards draw their own pictures: no frames are rendered
+    # for them, so TeX need not typeset any step first.
+    from .export.writers import writer_for
+    frameless = not frames and not any(writer_for(out).frames for out in outs)
+    if args.renderer == "native" or frameless:
         _write_native(spec, outs, timing, args, say, frames)
         return 0
     pages = figure_pages(spec, args.chosen_steps)

@@ -105,7 +105,7 @@ def pytest_runtest_setup(item):
 
 
 #: Reasons a test gives for skipping itself where a tool or PyTorch is missing.
-MISSING_TOOL = re.compile(r"torch|pdflatex|poppler|pdftoppm|resvg|could not import|"
+MISSING_TOOL = re.compile(r"torch|pdflatex|poppler|pdftoppm|resvg|chromium|could not import|"
                           r"catalogue's frames", re.IGNORECASE)
 
 

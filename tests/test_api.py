@@ -3,7 +3,6 @@ API's keywords), from_module, caching, and notebook display."""
 
 import base64
 import io
-import re
 import shlex
 import sys
 
@@ -164,10 +163,9 @@ def test_rendering_twice_reuses_the_frames_and_display_writes_nothing(tmp_path,
     assert len(first) == 4 and all(a is not b and a.tobytes() == b.tobytes()
                                    for a, b in zip(first, again))
     assert animation_module._step_pdfs.cache_info().misses == 1
-    html = convarith.conv2d(4, 3, renderer="tex")._repr_html_()
-    match = re.search(r'src="data:image/gif;base64,([^"]+)"', html)
-    gif = Image.open(io.BytesIO(base64.b64decode(match.group(1))))
-    assert gif.n_frames == 4
+    shown = convarith.conv2d(4, 3, renderer="tex")._repr_mimebundle_()
+    gif = Image.open(io.BytesIO(base64.b64decode(shown["image/gif"])))
+    assert gif.n_frames == 4 and "data-convarith-player" in shown["text/html"]
     assert list(tmp_path.iterdir()) == []
     saved = convarith.conv2d(4, 3).save(tmp_path / "a.apng")
     assert saved.exists() and animation_module._step_pdfs.cache_info().misses == 1

@@ -23,18 +23,21 @@ class Writer:
     once every output is complete.  `check(rendering, words)` raises, before any
     work, if this output of `rendering` cannot be made (naming its
     parameters in `words`, a Vocabulary); `kind` names what the file holds,
-    for help texts."""
+    for help texts; `frames` whether it reads the rendered frames (a
+    storyboard draws its own sheet, a player its own SVG)."""
 
     suffix: str
     kind: str
     write: Callable
     check: Callable = _nothing_to_check
+    frames: bool = True
 
 
-def register(suffix: str, kind: str, check: Callable = _nothing_to_check):
+def register(suffix: str, kind: str, check: Callable = _nothing_to_check,
+             frames: bool = True):
     """Decorator: make `write` the writer for files ending in `suffix`."""
     def add(write: Callable) -> Callable:
-        WRITERS[suffix] = Writer(suffix, kind, write, check)
+        WRITERS[suffix] = Writer(suffix, kind, write, check, frames)
         return write
     return add
 

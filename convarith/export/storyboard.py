@@ -63,16 +63,16 @@ def _check_pdf(rendering, words) -> None:
         _check_sheet(False, False)(rendering, words)
 
 
-@register(".pdf", "storyboard", check=_check_pdf)
+@register(".pdf", "storyboard", check=_check_pdf, frames=False)
 def write_storyboard_pdf(target: Path, rendering, timing) -> None:
     target.write_bytes(rendering.storyboard_pdf())
 
 
-@register(".svg", "storyboard", check=_check_sheet(False, False))
+@register(".svg", "storyboard", check=_check_sheet(False, False), frames=False)
 def write_storyboard_svg(target: Path, rendering, timing) -> None:
     target.write_bytes(rendering.storyboard_svg())
 
 
-@register(".png", "storyboard", check=_check_sheet(True, True))
+@register(".png", "storyboard", check=_check_sheet(True, True), frames=False)
 def write_storyboard_png(target: Path, rendering, timing) -> None:
     target.write_bytes(rendering.storyboard_png())

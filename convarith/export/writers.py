@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import ToolError
 from ..files import StagedFiles
 from ..model.vocabulary import KEYWORDS, Vocabulary
-from . import animated, storyboard, video  # noqa: F401  (they register their writers)
+from . import animated, player, storyboard, video  # noqa: F401  (they register their writers)
 from .registry import WRITERS, Writer, describe_suffixes, writer_for
 from .timing import Timing
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from ..scene.measure import PlacedText, frame_size, place_text, step_frame
-from ..scene.types import Bounds, Cells, Grid, Legend, Paint, Plane, Scene, Segment, Stroke, Text
+from ..scene.text import measure
+from ..scene.types import (Bounds, Cells, Grid, Legend, Paint, Plane, Scene, Segment, Span,
+                           Stroke, Text)
 
 #: TikZ's "dashed": 3 pt on, 3 pt off; the hatch's line spacing and width
 #: (PGF's north east lines), in points of the plane it hatches.
@@ -54,6 +56,10 @@ class Canvas:
         self.prefix = prefix
         #: Lines (and their dashes) drawn this much wider (a preset's choice).
         self.line_scale = line_scale
+        #: Whether each run of several letters is held to its width in TeX's
+        #: metrics (textLength): a browser without the shipped faces draws
+        #: another font, whose runs would otherwise overlap.
+        self.fit_text = False
 
     def hatch(self, transform) -> str:
         """The id of the hatch pattern for cells of a plane drawn by
@@ -174,8 +180,16 @@ def _text(canvas: Canvas, placed: PlacedText) -> List[str]:
     opacity = f' fill-opacity="{_number(text.opacity)}"' if text.opacity != 1 else ""
     for dx, dy, chars, size, face in placed.runs:
         x, y = canvas.xy(placed.x + dx, placed.y - dy).split(",")
+        fit = ""
+        if canvas.fit_text and face == "roman" and len(chars.strip()) > 1:
+            # Browsers drop the spaces at either end: fit what they draw.
+            lead = measure((Span(chars[:len(chars) - len(chars.lstrip())]),), size)[0]
+            x = _number(float(x) + lead * canvas.scale)
+            chars = chars.strip()
+            width = canvas.length(measure((Span(chars),), size)[0])
+            fit = f' textLength="{width}" lengthAdjust="spacingAndGlyphs"'
         out.append(f'<text x="{x}" y="{y}" font-size="{canvas.length(size)}" '
-                   f'{_font(size, face)} fill="#000000"{opacity}>{escape(chars)}</text>')
+                   f'{_font(size, face)} fill="#000000"{opacity}{fit}>{escape(chars)}</text>')
     return out
 
 
