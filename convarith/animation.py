@@ -72,14 +72,18 @@ def _storyboard_pdf(spec: FigureSpec, fingerprint: str, steps: tuple) -> bytes:
 @lru_cache(maxsize=16)
 def scene_of(spec: FigureSpec, steps: tuple, caption: bool = False, given=None):
     """The figure's scene with `steps` (the native renderer's input), with a
-    caption above each step if asked, and `given` numbers (model.values.Given)
+    caption above each step if asked (`caption` True, or the text that begins
+    it), and `given` numbers (model.values.Given)
     instead of the seeded ones."""
     from .model.describe import figure_values
     from .model.values import compute
     from .scene.figure import build_scene, with_captions
     values = figure_values(spec) if given is None else compute(spec, given)
     scene = build_scene(spec, values, steps)
-    return with_captions(scene, spec) if caption else scene
+    if not caption:
+        return scene
+    # A chain's layer puts its place in the chain before the caption.
+    return with_captions(scene, spec, caption if isinstance(caption, str) else "")
 
 
 @lru_cache(maxsize=16)

@@ -177,6 +177,15 @@ def from_module(module, input_size: Size | None = None, numerical: bool = False,
     rounded for display; the output it shows is the module's."""
     from .model.layers import input_shape
     from .modules import module_call, module_given, module_layers
+    if type(module).__name__ == "Sequential":
+        if numerical or input is not None or steps is not None or renderer != "native":
+            raise ParameterError("A chain of layers (nn.Sequential) is drawn by the native "
+                                 "renderer, with each layer's default steps and no values: "
+                                 "drop numerical=, input=, steps= and renderer=, or draw "
+                                 "each layer with from_module on its own.")
+        from .chain import chain_from_module
+        return chain_from_module(module, input_size, dict(
+            labels=labels, theme=theme, max_steps=max_steps, preset=preset))
     name, kwargs = module_call(module)
     given = None
     if input is not None:

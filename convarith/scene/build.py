@@ -136,7 +136,8 @@ def input_index_labels(spec: FigureSpec, view: GridView) -> list:
 
 
 def output_index_labels(view: GridView) -> list:
-    return index_labels(view, view.rows.kept, view.cols.kept)
+    """An output cell's index is its place in the grid."""
+    return index_labels(view, range(view.rows.extent), range(view.cols.extent))
 
 
 def output_decimals(spec: FigureSpec) -> int:

@@ -23,13 +23,14 @@ def build_scene(spec: FigureSpec, values=None, steps: Optional[Sequence[int]] = 
     return arithmetic_scene(spec, steps)
 
 
-def with_captions(scene: Scene, spec: FigureSpec) -> Scene:
-    """The scene with a caption line above each step: the layer and the step."""
+def with_captions(scene: Scene, spec: FigureSpec, prefix: str = "") -> Scene:
+    """The scene with a caption line above each step: the layer and the step,
+    after `prefix`."""
     from dataclasses import replace
 
     from .meaning import caption_text
     from .types import Caption
     steps = tuple(replace(step, layers=(*step.layers,
-                                        Caption(caption_text(spec, step.meaning.index))))
+                                        Caption(prefix + caption_text(spec, step.meaning.index))))
                   for step in scene.steps)
     return replace(scene, steps=steps)

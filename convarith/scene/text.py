@@ -52,6 +52,12 @@ def em(points: float) -> float:
     return _font("cmr", points)["quad"] * points
 
 
+#: Width, height and depth (em) taken for a character the TeX font lacks
+#: (a caption's "×", "→"; the frame's fonts have them): as wide as the widest
+#: of them, so that the frame holds the line.
+OUTSIDE_TFM = (1.05, 0.7, 0.0)
+
+
 def _roman(text: str, points: float) -> Tuple[float, float, float]:
     """Width, height and depth of a line of roman text, with ligatures and kerns."""
     font = _font("cmr", points)
@@ -69,7 +75,7 @@ def _roman(text: str, points: float) -> Tuple[float, float, float]:
         if code == 32:
             width += font["space"]
             continue
-        w, h, d = font["chars"].get(str(code), (0.5, 0.7, 0.0))
+        w, h, d = font["chars"].get(str(code), OUTSIDE_TFM)
         width += w
         height, depth = max(height, h), max(depth, d)
         if index + 1 < len(merged):
