@@ -127,10 +127,12 @@ def add_geometry_arguments(parser: argparse.ArgumentParser) -> None:
         "ConvTranspose2d(in_channels, out_channels, groups=G) that is drawn, "
         "although -i/-o keep the direct-convolution convention.")
     c.add_argument("--in-channels", metavar="C", default=None,
-                   help=f"input channels (default 1, at most {MAX_CHANNELS}); pooling "
-                        "works on each channel on its own and takes only this one")
+                   help=f"input channels (default 1; above {MAX_CHANNELS}, an arithmetic "
+                        f"figure draws {MAX_CHANNELS} of them); pooling works on each "
+                        "channel on its own and takes only this one")
     c.add_argument("--out-channels", metavar="C", default=None,
-                   help=f"output channels (default 1, at most {MAX_CHANNELS})")
+                   help=f"output channels (default 1; above {MAX_CHANNELS}, an arithmetic "
+                        f"figure draws {MAX_CHANNELS} of them)")
     c.add_argument("--groups", metavar="G", default=None,
                    help="channel groups, dividing both counts (default 1); "
                         "--groups equal to --in-channels is a depthwise convolution")

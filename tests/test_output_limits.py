@@ -124,8 +124,8 @@ ONE_SHEET = [(renderer, suffix) for renderer in ("native", "tex")
 @pytest.mark.parametrize("flags", BIG_SHEETS, ids=" ".join)
 def test_storyboards_larger_than_a_sheet_are_refused_before_any_work(tmp_path, renderer,
                                                                      suffix, flags):
-    message = refused(animate(tmp_path, ["board", *flags, "--renderer", renderer, "--out",
-                                         f"board{suffix}"]))
+    message = refused(animate(tmp_path, ["board", *flags, "--steps", "all", "--renderer",
+                                         renderer, "--out", f"board{suffix}"]))
     assert f"above the limit of {MAX_SHEET_POINTS:,} pt a side" in message
     assert list(tmp_path.iterdir()) == []
 
@@ -133,7 +133,7 @@ def test_storyboards_larger_than_a_sheet_are_refused_before_any_work(tmp_path, r
 def test_a_native_pdf_storyboard_larger_than_a_sheet_goes_onto_pages(tmp_path):
     from pypdf import PdfReader
     flags = BIG_SHEETS[2]
-    result = animate(tmp_path, ["board", *flags, "--out", "board.pdf"])
+    result = animate(tmp_path, ["board", *flags, "--steps", "all", "--out", "board.pdf"])
     assert result.returncode == 0, result.stderr
     assert [path.name for path in tmp_path.iterdir()] == ["board.pdf"]
     pages = PdfReader(tmp_path / "board.pdf").pages
@@ -151,9 +151,10 @@ def test_readme_examples_are_among_them():
 def test_a_numerical_tex_storyboard_above_its_cells_is_refused(tmp_path, flags):
     spec = geometry_spec("numerical", "x", flags[2:])
     assert spec.work() > TEX_SHEET_CELLS["numerical"]
-    assert max(sheet_points(Animation(spec))) <= MAX_SHEET_POINTS
+    assert max(sheet_points(Animation(spec, steps=range(spec.steps)))) <= MAX_SHEET_POINTS
     for suffix in (".pdf", ".svg", ".png"):
-        message = refused(animate(tmp_path, ["board", *flags, "--renderer", "tex", "--out",
+        message = refused(animate(tmp_path, ["board", *flags, "--steps", "all", "--renderer",
+                                             "tex", "--out",
                                              f"board{suffix}"]))
         assert f"above the limit of {TEX_SHEET_CELLS['numerical']:,}" in message
         assert "--renderer native" in message
@@ -182,7 +183,7 @@ def test_a_storyboard_picture_above_the_pixel_limit_names_the_dpi_that_fits(tmp_
 def test_tex_storyboards_within_the_limits_are_made(tmp_path, flags):
     spec = geometry_spec(flags[1] if flags[0] == "--type" else "arithmetic", "x",
                          flags[2:] if flags[0] == "--type" else flags)
-    assert max(sheet_points(Animation(spec))) <= MAX_SHEET_POINTS
+    assert max(sheet_points(Animation(spec, steps=range(spec.steps)))) <= MAX_SHEET_POINTS
     assert spec.work() <= TEX_SHEET_CELLS.get(spec.kind, spec.work())
     result = animate(tmp_path, ["board", *flags, "--renderer", "tex", "--out", "board.pdf",
                                 "--out", "board.svg"], timeout=1800)
