@@ -185,7 +185,7 @@ def from_module(module, input_size: Size | None = None, numerical: bool = False,
                                  "each layer with from_module on its own.")
         from .chain import chain_from_module
         return chain_from_module(module, input_size, dict(
-            labels=labels, theme=theme, max_steps=max_steps, preset=preset))
+            labels=labels, theme=theme, max_steps=max_steps, preset=preset), from_module)
     name, kwargs = module_call(module)
     given = None
     if input is not None:

@@ -114,9 +114,9 @@ class _Frames:
         return self._chain.frames()
 
 
-def chain_from_module(module, input_size, look: dict) -> Chain:
-    """The Chain of an nn.Sequential on an input of shape (N, C, H, W) or (C, H, W)."""
-    from .api import from_module
+def chain_from_module(module, input_size, look: dict, from_module) -> Chain:
+    """The Chain of an nn.Sequential on an input of shape (N, C, H, W) or (C,
+    H, W), each layer drawn by `from_module` (the API's) with `look`."""
     from .model.layer_numbers import describe_chain
     from .model.layers import input_shape
     from .modules import ELEMENTWISE, module_layers

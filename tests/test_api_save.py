@@ -72,7 +72,7 @@ def test_save_checks_the_format_limits_before_drawing_anything(tmp_path, monkeyp
     with pytest.raises(ParameterError, match=r"use dpi=\d+ or lower"):
         layer.save(tmp_path / "a.gif")
     with pytest.raises(ParameterError, match="above the limit of 16,000 pt"):
-        convarith.conv2d(32, 1).save(tmp_path / "board.svg")
+        convarith.conv2d(32, 1, steps="all").save(tmp_path / "board.svg")
     assert rendered == [] and list(tmp_path.iterdir()) == []
 
 

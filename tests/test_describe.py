@@ -481,21 +481,32 @@ def test_random_parameter_sets_agree_with_torch_and_reference(capsys):
 # Limits and hand-picked edge cases
 
 
+def drawn_whole_or_refused(argv):
+    """The spec of an arithmetic figure, which must be too large to draw
+    whole: TeX refuses it, the native renderer draws it elided."""
+    spec = geometry_spec("arithmetic", "x", argv)
+    assert spec.elided
+    with pytest.raises(ParameterError) as refused:
+        spec.check_whole()
+    return str(refused.value)
+
+
 def test_limits_accept_up_to_and_refuse_beyond():
     assert geometry_spec("arithmetic", "x", ["-i", "32", "-k", "1"]).steps == 1024
-    with pytest.raises(ParameterError):
-        geometry_spec("arithmetic", "x", ["-i", "25,41", "-k", "1"])  # 1025 steps
-    with pytest.raises(ParameterError):
-        geometry_spec("arithmetic", "x", ["-i", "33", "-k", "1"])
+    assert not geometry_spec("arithmetic", "x", ["-i", "32", "-k", "1"]).elided
+    drawn_whole_or_refused(["-i", "25,41", "-k", "1"])  # 1025 steps
+    drawn_whole_or_refused(["-i", "33", "-k", "1"])
     assert geometry_spec("arithmetic", "x", ["-i", "25,41", "-k", "1",
                                              "--max-steps", "2000"]).steps == 1025
     # A raised step limit does not lift the work limit.
-    with pytest.raises(ParameterError, match="limit of 2,200,000"):
-        geometry_spec("arithmetic", "x", ["-i", "33", "-k", "1", "--max-steps", "2000"])
+    assert "limit of 2,200,000" in drawn_whole_or_refused(["-i", "33", "-k", "1",
+                                                           "--max-steps", "2000"])
     assert geometry_spec("arithmetic", "x", ["-i", "98", "-p", "1", "-k", "99",
                                              "-s", "1"]).drawn_size == (100, 100)
+    drawn_whole_or_refused(["-i", "99", "-p", "1", "-k", "99"])
+    # A numerical figure is always drawn whole: refused.
     with pytest.raises(ParameterError):
-        geometry_spec("arithmetic", "x", ["-i", "99", "-p", "1", "-k", "99"])
+        geometry_spec("numerical", "x", ["-i", "33", "-k", "1"])
     # transposed padding above k_eff - 1 crops the output: drawn, as torch computes it
     cropped = geometry_spec("arithmetic", "x", ["--transposed-input", "5", "-k", "3",
                                                 "-p", "3"])

@@ -31,7 +31,8 @@ class Frames:
 
 
 def test_every_documented_suffix_has_a_writer():
-    assert set(WRITERS) == {".gif", ".mp4", ".webm", ".webp", ".apng", ".pdf", ".svg", ".png"}
+    assert set(WRITERS) == {".gif", ".mp4", ".webm", ".webp", ".apng", ".pdf", ".svg", ".png",
+                            ".html"}
     assert writer_for("a/B.MP4").suffix == ".mp4"
 
 

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "convarith"
 
 BASE = {"errors", "settings", "files", "version"}
-FRONT_DOORS = {"__init__", "__main__", "cli", "commands", "console", "api", "modules",
+FRONT_DOORS = {"__init__", "__main__", "cli", "commands", "console", "api", "chain",
+               "modules",
                "animation", "build", "makefile", "doctor", "check_figures",
                "report_check", "stages"}
 #: Stages in the order data flows through them; a module may import its own
