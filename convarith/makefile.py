@@ -30,7 +30,7 @@ COMMON_CODE = ("__init__", "version", "errors", "settings", "files", "cli", "bui
 # The TeX stage draws the scene: single-channel figures' builders and their
 # parts; channel figures load their own builder besides.
 SCENE_CODE = ("scene/__init__", "scene/types", "scene/figure", "scene/build", "scene/cells",
-              "scene/legend", "scene/meaning", "scene/text")
+              "scene/elision", "scene/legend", "scene/meaning", "scene/text")
 PDF_CODE = COMMON_CODE + SCENE_CODE + ("commands", "model/steps", "model/numbers",
                                        "render/template_cache", "render/tikz",
                                        "render/tikz_context", "render/marks", "render/texformat")

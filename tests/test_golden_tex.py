@@ -122,9 +122,9 @@ def test_channel_goldens_show_the_groups_and_the_sum():
     assert idle == 2 + 2              # input planes 0, 1 and output planes 0, 1
     numerical = (GOLDEN_DIR / "numerical_multichannel_13.tex").read_text()
     # step 13 of 3x3 outputs is output channel 1, cell (1, 1)
-    partials = [int(v) for v in re.findall(r"\\to p_\{\d\} = (\d+)", numerical)]
+    partials = [int(v) for v in re.findall(r"\\to s_\{\d\} = (\d+)", numerical)]
     assert len(partials) == 3
-    [line] = re.findall(r"output channel 1: \$p_\{0\} \+ p_\{1\} \+ p_\{2\} = (.*) = (\d+)\$",
+    [line] = re.findall(r"output channel 1: \$s_\{0\} \+ s_\{1\} \+ s_\{2\} = (.*) = (\d+)\$",
                         numerical)
     assert [int(t) for t in line[0].split(" + ")] == partials
     assert sum(partials) == int(line[1])

@@ -80,12 +80,12 @@ def scene_colours(spec: FigureSpec) -> tuple:
             ("white", (255, 255, 255)), ("black", (0, 0, 0)))
 
 
-def input_plane_items(spec: FigureSpec, inputs: C.InputCells, legend_shown: bool,
+def input_plane_items(spec: FigureSpec, inputs: C.InputCells, zeros_tinted: bool,
                       view: Optional[GridView] = None) -> list:
     """The input grid, its units and marks: what every step shares."""
     view = view or C.input_view(spec)
     items = []
-    if legend_shown:
+    if zeros_tinted:
         items.append(Cells(tuple(inputs.inserted), fill=Paint("input", tint=0.25),
                            bounds=False, role="inserted"))
     if spec.padding_mode != "zeros":
@@ -252,8 +252,8 @@ def arithmetic_scene(spec: FigureSpec, steps: Sequence[int]) -> Scene:
     inputs = C.InputCells(spec, in_view)
     oblique = Placement(projection=OBLIQUE)
     out_placement = Placement(projection=OBLIQUE, lift=height + 1, nudge=-NUDGE)
-    legend_shown = spec.labels and spec.transposed
-    static_items = input_plane_items(spec, inputs, legend_shown, in_view)
+    zeros_tinted = spec.transposed
+    static_items = input_plane_items(spec, inputs, zeros_tinted, in_view)
     labelled = spec.labels or spec.elided
     below = 0.3
     if not views.whole:
@@ -289,8 +289,8 @@ def numerical_scene(spec: FigureSpec, values, steps: Sequence[int]) -> Scene:
     height, width = rows.extent, cols.extent
     out_h, out_w = spec.output_size
     inputs = C.InputCells(spec)
-    legend_shown = spec.labels and spec.transposed
-    static = [Plane(FLAT, tuple(input_plane_items(spec, inputs, legend_shown)), name="in0")]
+    zeros_tinted = spec.transposed
+    static = [Plane(FLAT, tuple(input_plane_items(spec, inputs, zeros_tinted)), name="in0")]
     bottom = -rows.overhang
     out_x, out_y = width + cols.overhang + 1, (height - out_h) // 2
     out_placement = Placement(shift=(out_x, out_y))

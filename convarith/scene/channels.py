@@ -24,6 +24,11 @@ from .meaning import step_meaning
 from .types import FLAT, Cells, Grid, Paint, Placement, Plane, Span, Step, Text
 
 
+#: Opacity of the label of a plane outside the current group: lighter than
+#: the others, yet dark enough to print.
+FADED_LABEL = 0.7
+
+
 def _fade(width: float, height: float) -> Cells:
     return Cells(((-0.1, -0.1, width + 0.2, height + 0.2),), fill=FADE, bounds=False,
                  role="fade")
@@ -41,7 +46,7 @@ def _arithmetic(spec: FigureSpec, steps: Sequence[int]):
     height, width = in_view.height, in_view.width
     out_h, out_w = out_view.height, out_view.width
     inputs = C.InputCells(spec, in_view)
-    legend_shown = spec.labels and spec.transposed
+    zeros_tinted = spec.transposed
     labelled = spec.labels or spec.elided
 
     def in_placement(plane):
@@ -52,7 +57,7 @@ def _arithmetic(spec: FigureSpec, steps: Sequence[int]):
 
     first = arithmetic_planes(spec, 0, height, width, (out_h, out_w))
     lift, out_shift = first["lift"], first["out_shift"]
-    grid_items = input_plane_items(spec, inputs, legend_shown, in_view)
+    grid_items = input_plane_items(spec, inputs, zeros_tinted, in_view)
     if not views.whole:
         grid_items += input_index_labels(spec, in_view)
     grid_items = tuple(grid_items)
@@ -91,7 +96,7 @@ def _arithmetic(spec: FigureSpec, steps: Sequence[int]):
                 items.append(_fade(out_w, out_h))
             if labelled:
                 items.append(node((out_w + 0.2, out_h / 2), f"out {c}", "small", "west",
-                                  opacity=1.0 if plane["active"] else 0.4))
+                                  opacity=1.0 if plane["active"] else FADED_LABEL))
             if plane is planes["out_planes"][0] and not views.whole:
                 items += output_index_labels(out_view)
             return Plane(out_placement(plane), tuple(items), name=f"out{c}")
@@ -107,7 +112,7 @@ def _arithmetic(spec: FigureSpec, steps: Sequence[int]):
             for plane in planes["in_planes"]:
                 c = plane["channel"]
                 label = node((width + 0.4, height / 2), f"in {c}", "small", "west", 1.0, 1.0,
-                             opacity=1.0 if plane["active"] else 0.4,
+                             opacity=1.0 if plane["active"] else FADED_LABEL,
                              background=Paint("white"))
                 layers.append(Plane(in_placement(plane), (label,), name=f"in{c}"))
         layers += [output_plane(p) for p in planes["out_planes"] if not p["current"]]
@@ -140,14 +145,14 @@ def stack_captions(spec: FigureSpec, planes, width, out_w, out_h, in_placement,
 
 
 def _partial_text(channel: int, partial: str) -> tuple:
-    return (Span("\u2192 p", "math"), Span(str(channel), "sub"), Span(f" = {partial}", "math"))
+    return (Span("\u2192 s", "math"), Span(str(channel), "sub"), Span(f" = {partial}", "math"))
 
 
 def _equation(channel: int, slices, result: str, bias: Optional[str] = None) -> tuple:
     """'output channel 0: p0 + p1 (+ b) = 3 + 4 (+ 0.1) = 7', as spans."""
     spans = [Span(f"output channel {channel}: ")]
     for index, piece in enumerate(slices):
-        spans += [Span((" + " if index else "") + "p", "math"), Span(str(piece["channel"]), "sub")]
+        spans += [Span((" + " if index else "") + "s", "math"), Span(str(piece["channel"]), "sub")]
     terms = [piece["partial"] for piece in slices]
     if bias is not None:
         spans.append(Span(" + b", "math"))
@@ -164,7 +169,7 @@ def _numerical(spec: FigureSpec, values, steps: Sequence[int]):
     height, width = rows.extent, cols.extent
     out_h, out_w = spec.output_size
     inputs = C.InputCells(spec)
-    legend_shown = spec.labels and spec.transposed
+    zeros_tinted = spec.transposed
     grown_h, grown_w = height + rows.overhang, width + cols.overhang
     first = numerical_planes(spec, 0, grown_h, grown_w, values)
     in_placement = {p["channel"]: Placement(shift=(0, p["offset"])) for p in first["in_planes"]}
@@ -173,7 +178,7 @@ def _numerical(spec: FigureSpec, values, steps: Sequence[int]):
                      for p in first["out_planes"]}
     static = []
     for c, placement in in_placement.items():
-        items = list(input_plane_items(spec, inputs, legend_shown))
+        items = list(input_plane_items(spec, inputs, zeros_tinted))
         items += grid_value_items(spec, values.grid[c])
         if spec.labels:
             items.append(node((0, height + 0.1), f"input channel {c}", "small", "south west",

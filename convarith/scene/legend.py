@@ -31,7 +31,14 @@ def legend(spec: FigureSpec) -> Optional[Legend]:
     rows, cols = spec.layouts
     entries = []
     if spec.transposed:
-        entries = [UNIT, INSERTED, PADDING]
+        # Only the kinds of cell this figure has: zeros are inserted by a
+        # stride, and a border drawn where the kernel reaches past the input.
+        entries = [UNIT]
+        if any(layout.units[-1] - layout.units[0] + 1 > len(layout.units)
+               for layout in (rows, cols)):
+            entries.append(INSERTED)
+        if rows.padding or cols.padding:
+            entries.append(PADDING)
         if rows.cropped or cols.cropped:
             entries.append(CROPPED)
         return Legend(tuple(entries), size="small")
