@@ -120,19 +120,22 @@ def check_player(rendering, words) -> None:
             "(.mp4, .webm).")
 
 
-def _fragment_markup(svg: str, config: str, labels, title: str, name: str, style: str,
-                     script: str) -> str:
-    """The player's element around its drawing: controls, readouts, style and
-    script.  Written with the standard library so that it runs in a browser
-    (Pyodide has no jinja2 offline)."""
+def _fragment_markup(svg: str, config: str, labels, title: str, name: str,
+                     assets: bool) -> str:
+    """The player's element around its drawing: controls, readouts, and its
+    style and script unless the page has them once for all its players.
+    Written with the standard library so that it runs in a browser (Pyodide
+    has no jinja2 offline)."""
+    style, script = player_assets() if assets else (None, None)
+    style = "" if style is None else f"<style>{style}</style>\n"
+    script = "" if script is None else f"<script>{script}</script>\n"
     count, name_title = len(labels), escape(f"{name}, {title}")
     speeds = "\n".join(f'<option value="{speed}"{" selected" if speed == 1 else ""}>'
                        f"{speed}&times;</option>" for speed in SPEEDS)
     return f"""<div class="convarith-player" data-convarith-player data-step="0" \
 data-steps="{count}" tabindex="0" role="group" aria-label="{name_title}: {count} steps. Left \
 and Right step, Space plays or pauses, Home and End go to the first and last step.">
-<style>{style}</style>
-<div class="ca-title">{escape(title)}</div>
+{style}<div class="ca-title">{escape(title)}</div>
 <div class="ca-figure">{svg}</div>
 <div class="ca-controls">
 <button type="button" data-control="previous" aria-label="Previous step">&lsaquo;</button>
@@ -148,14 +151,20 @@ aria-label="Step">
 <div class="ca-readout ca-cell" data-readout="cell" aria-live="polite">Point at a cell to \
 see what it reads or what reads it.</div>
 <script type="application/json" data-convarith-config>{config}</script>
-<script>{script}</script>
-</div>
+{script}</div>
 """
 
 
-def player_fragment(animation, timing: Timing = Timing()) -> str:
-    """The player as an HTML fragment (its style and script included), for
-    a notebook cell or any page."""
+def player_assets() -> tuple:
+    """(style, script) of the player: a page of several players may hold
+    them once (the script sets up every player on the page not yet set up)."""
+    return ((TEMPLATES / "player.css").read_text(encoding="utf-8"),
+            (TEMPLATES / "player.js").read_text(encoding="utf-8"))
+
+
+def player_fragment(animation, timing: Timing = Timing(), assets: bool = True) -> str:
+    """The player as an HTML fragment, for a notebook cell or any page: with
+    its style and script, unless `assets` is False (see player_assets)."""
     from ..render.player_svg import player_svg
     from ..scene.meaning import layer_text
     check_player(animation, KEYWORDS)
@@ -165,9 +174,7 @@ def player_fragment(animation, timing: Timing = Timing()) -> str:
     config = player_config(animation, timing, shown.scene)
     return _fragment_markup(
         drawing.markup, _script_json(config), [step["label"] for step in config["steps"]],
-        layer_text(animation.spec), animation.spec.name,
-        style=(TEMPLATES / "player.css").read_text(encoding="utf-8"),
-        script=(TEMPLATES / "player.js").read_text(encoding="utf-8"))
+        layer_text(animation.spec), animation.spec.name, assets)
 
 
 def player_page(animation, timing: Timing = Timing()) -> str:
