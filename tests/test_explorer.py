@@ -83,6 +83,12 @@ def test_the_numbers_are_those_of_convarith_describe():
     assert result["numbers"]["output_shape"] == [1, 2, *expected]
 
 
+def test_a_pooling_layer_over_channels_is_not_called_grouped():
+    player = json.loads(explore("MaxPool2d(3, stride=2)", "2,7,7"))["player"]
+    title = player.split('<div class="ca-title">', 1)[1].split("</div>", 1)[0]
+    assert title.startswith("MaxPool2d(") and "groups" not in title
+
+
 def test_values_are_drawn_when_asked():
     plain = json.loads(explore("Conv2d(1, 1, 3)", "4"))["player"]
     valued = json.loads(explore("Conv2d(1, 1, 3)", "4", True))["player"]
