@@ -5,6 +5,7 @@ const config = JSON.parse(document.querySelector("[data-explorer-config]").textC
 const form = document.querySelector("[data-explorer-form]");
 const builder = document.querySelector("[data-explorer-builder]");
 const statusLine = document.querySelector("[data-explorer-status]");
+const resultBox = document.querySelector("[data-explorer-result]");
 const playerBox = document.querySelector("[data-explorer-player]");
 const numbersBox = document.querySelector("[data-explorer-numbers]");
 const stepsLine = document.querySelector("[data-explorer-steps]");
@@ -13,6 +14,11 @@ const root = document.documentElement;
 
 function setState(state, message) {
   root.setAttribute("data-explorer-state", state);
+  // A refused layer leaves no figure of another layer on the page.
+  if (state === "error") {
+    resultBox.hidden = true;
+    playerBox.replaceChildren();
+  }
   statusLine.textContent = message;
   statusLine.classList.toggle("error", state === "error");
 }
@@ -162,6 +168,7 @@ function draw(request) {
     return;
   }
   playerBox.innerHTML = result.player;
+  resultBox.hidden = false;
   runScripts(playerBox);
   numbersBox.textContent = result.text;
   stepsLine.textContent = result.steps === result.allSteps
