@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -33,6 +34,9 @@ SECTIONS = (("classic", "The classic animations", "CLASSIC"),
             ("extended", "Rectangles, dilation and transposed sizes", "EXTENDED"),
             ("channels", "Channels and groups", "CHANNELS"),
             ("padding-and-pooling", "Padding modes and pooling", "PADDING_AND_POOLING"))
+#: Widths in pixels past which a figure takes two columns of the gallery
+#: (a column is about 400 pixels wide on a laptop's screen).
+WIDE_FIGURE, WIDE_NUMBERS = 550, 450
 DEFAULT_LAYER, DEFAULT_INPUT = "Conv2d(1, 1, 3, stride=2, padding=1)", "5"
 PAGE_POLICY = ("default-src 'self'; style-src 'self' 'unsafe-inline'; "
                "script-src 'unsafe-inline'; img-src 'self' data:")
@@ -65,17 +69,27 @@ def gallery_entries(names: Sequence[str] | None):
     return sections
 
 
+def _wide(entry, player: str) -> bool:
+    """Whether a player takes two columns of the gallery: a figure whose
+    numbers would be too small to read in one."""
+    width = int(re.search(r'<svg width="(\d+)"', player).group(1))
+    return width > WIDE_FIGURE or (entry.kind == "numerical" and width > WIDE_NUMBERS)
+
+
 def gallery_sections(names: Sequence[str] | None) -> list:
     """Each section with its players (style and script left to the page)."""
     from .animation import Animation
     from .cli import catalogue_spec
     from .export.player import player_fragment
-    return [{"id": anchor, "title": title,
-             "players": [{"name": entry.name, "kind": entry.kind,
-                        "player": player_fragment(Animation(catalogue_spec(entry)),
-                                                  assets=False)}
-                       for entry in entries]}
-            for anchor, title, entries in gallery_entries(names)]
+    sections = []
+    for anchor, title, entries in gallery_entries(names):
+        players = []
+        for entry in entries:
+            player = player_fragment(Animation(catalogue_spec(entry)), assets=False)
+            players.append({"name": entry.name, "kind": entry.kind, "player": player,
+                            "wide": _wide(entry, player)})
+        sections.append({"id": anchor, "title": title, "players": players})
+    return sections
 
 
 def _environment():
@@ -116,6 +130,7 @@ def render_pages(sections: list, wheel: str, report: Path | None) -> dict:
             padding_modes=PADDING_MODES),
         "site.css": (TEMPLATES / "site.css").read_text(encoding="utf-8"),
         "explorer.js": (TEMPLATES / "explorer.js").read_text(encoding="utf-8"),
+        "favicon.svg": (TEMPLATES / "favicon.svg").read_text(encoding="utf-8"),
     }
 
 

@@ -9,6 +9,7 @@ leaves a screenshot in CONVARITH_SCREENSHOTS, when set, to look at.
 import functools
 import http.server
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -17,12 +18,18 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 from convarith.site import build_site
+from convarith.site_assets import PYODIDE_VERSION
 from test_bad_input import ROOT
 from test_player_browser import CELL_CENTRE, CHROMIUM, HIGHLIGHTED, conv_reads
 
+CACHE = ROOT / "build" / "site-cache"
+HAS_PYODIDE = shutil.which("npm") is not None or (
+    CACHE / f"pyodide-{PYODIDE_VERSION}.tgz").exists()
 pytestmark = [pytest.mark.integration, pytest.mark.slow,
               pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
-                                 "(bin/setup --test installs Debian's chromium)")]
+                                 "(bin/setup --test installs Debian's chromium)"),
+              pytest.mark.skipif(not HAS_PYODIDE, reason="npm is not installed, and the "
+                                 "site needs Pyodide from npm (bin/setup --site installs it)")]
 sync_api = pytest.importorskip("playwright.sync_api")
 
 GALLERY = ["no_padding_no_strides", "numerical_max_pooling", "grouped"]
@@ -40,8 +47,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The base URL of a freshly built site."""
-    target = build_site(tmp_path_factory.mktemp("site") / "site", None, GALLERY,
-                        ROOT / "build" / "site-cache")
+    target = build_site(tmp_path_factory.mktemp("site") / "site", None, GALLERY, CACHE)
     handler = functools.partial(QuietHandler, directory=str(target))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -93,6 +99,9 @@ class Visit:
         return self.page.locator("[data-explorer-status]").inner_text()
 
     def finish(self) -> None:
+        # The browser asks for what the page names, and for its icon, after
+        # the load event: wait for those too.
+        self.page.wait_for_load_state("networkidle")
         folder = os.environ.get("CONVARITH_SCREENSHOTS")
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
