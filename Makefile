@@ -4,6 +4,7 @@
 #   make all_animations   build every animation of the catalogue
 #   make check            run the fast tests (no TeX, no poppler, no report)
 #   make test             run the whole test suite (builds the report first)
+#   make site             build the web site into site/: gallery, report, explorer
 #   make help             list every target
 #
 # The rules for each animation are generated into animations.mk by
@@ -28,6 +29,7 @@ SETUP_STAMP := $(VENV)/.setup-done
 TEST_STAMP := $(VENV)/.setup-test-done
 CHECK_STAMP := $(VENV)/.setup-check-done
 LINT_STAMP := $(VENV)/.setup-lint-done
+SITE_STAMP := $(VENV)/.setup-site-done
 BYTECODE_STAMP := convarith/__pycache__/.compiled
 export PDFLATEX
 # Fixed dates in every PDF, so builds are byte-identical.
@@ -55,7 +57,7 @@ REPORT_LATEXMK = $(LATEXMK) -norc -pdf -interaction=nonstopmode -halt-on-error \
   -pdflatex="$(PDFLATEX) %O -no-shell-escape %S" $(REPORT).tex
 REPORT_CHAPTERS := $(sort $(wildcard chapters/*.tex))
 
-.PHONY: report all_animations setup check test lint check-figures bench clean distclean help
+.PHONY: report all_animations setup check test lint check-figures bench site clean distclean help
 
 report: $(REPORT).pdf
 
@@ -94,6 +96,10 @@ $(CHECK_STAMP): pyproject.toml bin/setup
 $(LINT_STAMP): $(SETUP_STAMP)
 	python3 bin/setup --venv $(VENV) --lint --stamp $@
 
+# The site needs npm (for Pyodide) besides the Python packages, and no TeX.
+$(SITE_STAMP): pyproject.toml bin/setup
+	python3 bin/setup --venv $(VENV) --python-only --site --stamp $@
+
 setup: $(TEST_STAMP)
 
 # The report inputs its chapter files and includes frames from pdf/, so it
@@ -124,6 +130,22 @@ lint: | $(LINT_STAMP)
 	$(VENV)/bin/actionlint
 	$(VENV)/bin/zizmor --offline --quiet .github/workflows/
 
+# The web site (convarith/site.py).  It includes the report where pdflatex is
+# installed; elsewhere it is built without it, and says so.  It is rebuilt when
+# the package, its templates or the report change.
+SITE ?= site
+SITE_REPORT := $(if $(shell command -v $(PDFLATEX) 2>/dev/null),$(REPORT).pdf)
+SITE_SOURCES := $(wildcard convarith/*.py convarith/*/*.py convarith/site_templates/* \
+  convarith/export/templates/* convarith/render/fonts/*) pyproject.toml
+site: $(SITE)/index.html
+
+# The build replaces the whole directory only when it is complete, so a
+# failed build must not delete the previous site's page (.DELETE_ON_ERROR).
+.PRECIOUS: $(SITE)/index.html
+$(SITE)/index.html: $(SITE_SOURCES) $(SITE_REPORT) | $(SITE_STAMP)
+	$(PYTHON) -m convarith.site --out $(SITE) \
+	  $(if $(SITE_REPORT),--report $(SITE_REPORT),--no-report)
+
 check-figures: | $(SETUP_STAMP)
 	$(PYTHON) -m convarith.check_figures
 
@@ -132,7 +154,7 @@ bench: | $(TEST_STAMP)
 
 clean:
 	rm -f $(REPORT_AUX) $(REPORT_JOB).pdf animations.mk
-	rm -rf pdf png
+	rm -rf pdf png $(SITE)
 	rm -f gif/.*.tmp
 
 distclean: clean
@@ -146,9 +168,10 @@ help:
 	@echo "make test            build the report, then run every test on every core"
 	@echo "make lint            check the Python code (ruff) and the CI workflow (actionlint, zizmor)"
 	@echo "make check-figures   rebuild the GIFs in a temporary directory and compare with gif/"
+	@echo "make site            build the web site into $(SITE)/: gallery of players, report, explorer"
 	@echo "make bench           time clean, no-op and incremental builds; print GIF sizes"
 	@echo "make setup           install TeX Live, poppler and the Python packages"
-	@echo "make clean           remove LaTeX auxiliary files, pdf/ and png/ (gif/ is kept)"
+	@echo "make clean           remove LaTeX auxiliary files, pdf/, png/ and $(SITE)/ (gif/ is kept)"
 	@echo "make distclean       also remove the report and the virtual environment"
 	@echo "Variables: PYTHON=$(PYTHON) PDFLATEX=$(PDFLATEX) DPI=$(DPI) VENV=$(VENV)"
 	@echo "           PYTEST_ARGS (extra pytest arguments) PYTEST_JOBS=$(PYTEST_JOBS)"

@@ -38,3 +38,36 @@ def test_make_lint_runs_the_three_linters():
     recipe = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
     assert "ruff check" in recipe and "actionlint" in recipe
     assert "zizmor --offline" in recipe
+
+
+PAGES = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+PAGES_PINNED = {
+    "actions/checkout": PINNED["actions/checkout"],
+    "actions/setup-python": PINNED["actions/setup-python"],
+    "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
+    "actions/deploy-pages": ("cd2ce8fcbc39b97be8ca5fce6e763baed58fa128", "v5.0.0"),
+}
+
+
+def test_the_pages_workflow_pins_its_actions_to_commits():
+    uses = re.findall(r"uses:\s*(\S+)@(\S+)(?:\s*#\s*(\S+))?", PAGES)
+    assert {action for action, _, _ in uses} == set(PAGES_PINNED)
+    for action, ref, comment in uses:
+        assert (ref, comment) == PAGES_PINNED[action], action
+
+
+def test_only_the_deploy_job_may_publish():
+    top, jobs = PAGES.split("\njobs:\n", 1)
+    assert re.search(r"^permissions:\n  contents: read$", top, re.MULTILINE)
+    build, deploy = jobs.split("\n  deploy:\n", 1)
+    assert "permissions" not in build and "persist-credentials: false" in build
+    granted = re.findall(r"^      (\S+): (\S+)", deploy.split("permissions:\n", 1)[1],
+                         re.MULTILINE)[:2]
+    assert sorted(granted) == [("id-token", "write"), ("pages", "write")]
+    assert "environment:\n      name: github-pages" in deploy
+
+
+def test_pages_publishes_what_make_site_builds_on_pushes_to_main():
+    assert re.search(r"push:\n    branches: \[main\]", PAGES)
+    assert re.search(r"run: make (-j\d+ )?site$", PAGES, re.MULTILINE)
+    assert "path: site/" in PAGES

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from html import escape
 from functools import lru_cache
 from pathlib import Path
 
@@ -119,9 +120,51 @@ def check_player(rendering, words) -> None:
             "(.mp4, .webm).")
 
 
-def player_fragment(animation, timing: Timing = Timing()) -> str:
-    """The player as an HTML fragment (its style and script included), for
-    a notebook cell or any page."""
+def _fragment_markup(svg: str, config: str, labels, title: str, name: str,
+                     assets: bool) -> str:
+    """The player's element around its drawing: controls, readouts, and its
+    style and script unless the page has them once for all its players.
+    Written with the standard library so that it runs in a browser (Pyodide
+    has no jinja2 offline)."""
+    style, script = player_assets() if assets else (None, None)
+    style = "" if style is None else f"<style>{style}</style>\n"
+    script = "" if script is None else f"<script>{script}</script>\n"
+    count, name_title = len(labels), escape(f"{name}, {title}")
+    speeds = "\n".join(f'<option value="{speed}"{" selected" if speed == 1 else ""}>'
+                       f"{speed}&times;</option>" for speed in SPEEDS)
+    return f"""<div class="convarith-player" data-convarith-player data-step="0" \
+data-steps="{count}" tabindex="0" role="group" aria-label="{name_title}: {count} steps. Left \
+and Right step, Space plays or pauses, Home and End go to the first and last step.">
+{style}<div class="ca-title">{escape(title)}</div>
+<div class="ca-figure">{svg}</div>
+<div class="ca-controls">
+<button type="button" data-control="previous" aria-label="Previous step">&lsaquo;</button>
+<button type="button" data-control="play" aria-label="Play or pause">Play</button>
+<button type="button" data-control="next" aria-label="Next step">&rsaquo;</button>
+<input type="range" data-control="step" min="0" max="{count - 1}" value="0" step="1" \
+aria-label="Step">
+<label>speed <select data-control="speed">
+{speeds}
+</select></label>
+</div>
+<div class="ca-readout" data-readout="step">{escape(labels[0])} (1 of {count})</div>
+<div class="ca-readout ca-cell" data-readout="cell" aria-live="polite">Point at a cell to \
+see what it reads or what reads it.</div>
+<script type="application/json" data-convarith-config>{config}</script>
+{script}</div>
+"""
+
+
+def player_assets() -> tuple:
+    """(style, script) of the player: a page of several players may hold
+    them once (the script sets up every player on the page not yet set up)."""
+    return ((TEMPLATES / "player.css").read_text(encoding="utf-8"),
+            (TEMPLATES / "player.js").read_text(encoding="utf-8"))
+
+
+def player_fragment(animation, timing: Timing = Timing(), assets: bool = True) -> str:
+    """The player as an HTML fragment, for a notebook cell or any page: with
+    its style and script, unless `assets` is False (see player_assets)."""
     from ..render.player_svg import player_svg
     from ..scene.meaning import layer_text
     check_player(animation, KEYWORDS)
@@ -129,12 +172,9 @@ def player_fragment(animation, timing: Timing = Timing()) -> str:
     drawing = player_svg(shown.scene, animation.spec, shown.dpi, shown.line_scale,
                          _prefix(animation))
     config = player_config(animation, timing, shown.scene)
-    template = environment().get_template("player.html.j2")
-    return template.render(
-        svg=drawing.markup, width=drawing.width, height=drawing.height, config=_script_json(config),
-        steps=config["steps"], title=layer_text(animation.spec), name=animation.spec.name,
-        speeds=SPEEDS, style=(TEMPLATES / "player.css").read_text(encoding="utf-8"),
-        script=(TEMPLATES / "player.js").read_text(encoding="utf-8"))
+    return _fragment_markup(
+        drawing.markup, _script_json(config), [step["label"] for step in config["steps"]],
+        layer_text(animation.spec), animation.spec.name, assets)
 
 
 def player_page(animation, timing: Timing = Timing()) -> str:

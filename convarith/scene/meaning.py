@@ -90,7 +90,7 @@ def layer_text(spec: FigureSpec) -> str:
             parts.append(f"p={before}" if before == after else f"p={before}+{after}")
     if (h.d, w.d) != (1, 1):
         parts.append(f"d={pair('d')}")
-    if spec.groups != 1:
+    if spec.groups != 1 and spec.mode == "convolution":     # pooling is per channel
         parts.append(f"groups={spec.groups}")
     if spec.mode == "max":
         return f"MaxPool2d({', '.join(parts)})"
