@@ -153,6 +153,30 @@ def avg_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
                     in_channels=in_channels)
 
 
+def from_layer(layer, input_shape, **look):
+    """The animation of a convarith.model.layers.Layer (what `convarith describe
+    --layer` parses) on an input of shape (N, C, H, W) or (C, H, W); `look`
+    takes the functions' drawing keywords (steps, preset, caption, ...)."""
+    from .model.layers import input_shape as full_shape
+    shape = full_shape(input_shape)
+    size = tuple(shape[2:])
+    common = dict(kernel_size=layer.kernel_size, stride=layer.stride, padding=layer.padding)
+    if layer.op == "max_pool2d":
+        return max_pool2d(size, dilation=layer.dilation, ceil_mode=layer.ceil_mode,
+                          in_channels=shape[1], **common, **look)
+    if layer.op == "avg_pool2d":
+        return avg_pool2d(size, ceil_mode=layer.ceil_mode,
+                          count_include_pad=layer.count_include_pad, in_channels=shape[1],
+                          **common, **look)
+    layer.channels(shape[1])          # the input's channels must be the layer's
+    channels = dict(dilation=layer.dilation, in_channels=layer.in_channels,
+                    out_channels=layer.out_channels, groups=layer.groups)
+    if layer.transposed:
+        return conv_transpose2d(size, output_padding=layer.output_padding, **common,
+                                **channels, **look)
+    return conv2d(size, padding_mode=layer.padding_mode, **common, **channels, **look)
+
+
 def from_module(module, input_size: Size | None = None, numerical: bool = False,
                 labels: bool = True, theme=None, max_steps: int | None = None,
                 renderer: str = "native", steps=None, preset: str = "web",
@@ -183,9 +207,10 @@ def from_module(module, input_size: Size | None = None, numerical: bool = False,
                                  "renderer, with each layer's default steps and no values: "
                                  "drop numerical=, input=, steps= and renderer=, or draw "
                                  "each layer with from_module on its own.")
-        from .chain import chain_from_module
-        return chain_from_module(module, input_size, dict(
-            labels=labels, theme=theme, max_steps=max_steps, preset=preset), from_module)
+        from .chain import chain_of_layers
+        from .modules import module_layers
+        return chain_of_layers(module_layers(module), input_size, dict(
+            labels=labels, theme=theme, max_steps=max_steps, preset=preset), from_layer)
     name, kwargs = module_call(module)
     given = None
     if input is not None:

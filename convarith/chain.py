@@ -114,34 +114,31 @@ class _Frames:
         return self._chain.frames()
 
 
-def chain_from_module(module, input_size, look: dict, from_module) -> Chain:
-    """The Chain of an nn.Sequential on an input of shape (N, C, H, W) or (C,
-    H, W), each layer drawn by `from_module` (the API's) with `look`."""
+def chain_of_layers(layers, input_size, look: dict, from_layer) -> Chain:
+    """The Chain of convarith.model.layers.Layer objects (an nn.Sequential's,
+    or `--layer` texts) on an input of shape (N, C, H, W) or (C, H, W), each
+    layer drawn by `from_layer` (the API's) with `look`."""
     from .model.layer_numbers import describe_chain
-    from .model.layers import input_shape
-    from .modules import ELEMENTWISE, module_layers
+    from .model.layers import ELEMENTWISE, input_shape
     if not isinstance(input_size, (tuple, list)) or len(input_size) not in (3, 4):
-        raise ParameterError("A chain of layers needs input_size as the input's shape, "
-                             "(N, C, H, W) or (C, H, W), so that each layer's channels "
-                             f"follow from the one before, not {input_size!r}.")
-    children = list(module)
+        raise ParameterError("A chain of layers needs the input's shape, (N, C, H, W) or "
+                             "(C, H, W), so that each layer's channels follow from the one "
+                             f"before, not {input_size!r}.")
     shape = input_shape(input_size)
-    description = describe_chain(module_layers(module), shape)
-    links, count = [], 0
-    for child in children:
-        name = type(child).__name__
-        if name in ELEMENTWISE:
+    description = describe_chain(layers, shape)
+    links = []
+    for layer, row in zip(layers, description["layers"]):
+        if layer.op == ELEMENTWISE:
             if not links:
                 raise ParameterError(f"A chain to draw starts with a convolution or a "
-                                     f"pooling layer, not {name}.")
-            links[-1][3].append(name)
+                                     f"pooling layer, not {layer.name()}.")
+            links[-1][3].append(layer.name().partition("(")[0])
             continue
-        animation = from_module(child, shape, **look)
-        after = tuple(animation.describe()["layer"]["output_shape"])
+        animation = from_layer(layer, shape, **look)
+        after = tuple(row["output_shape"])
         links.append((animation, shape, after, []))
-        count += 1
         shape = after
-    if count < 2:
+    if len(links) < 2:
         raise ParameterError("A chain to draw needs at least two convolution or pooling "
-                             "layers; draw a single layer with convarith.from_module.")
+                             "layers; draw a single layer on its own.")
     return Chain([(a, b, c, tuple(d)) for a, b, c, d in links], description)

@@ -90,6 +90,15 @@ def animate_parser(prog: str = "animate", frames: bool = True) -> ArgumentParser
     parser.add_argument("--type", dest="kind", choices=KINDS, default="arithmetic",
                         help="arithmetic (default) or numerical")
     add_geometry_arguments(parser)
+    if not frames:
+        layer = parser.add_argument_group(
+            "a layer as PyTorch writes it (instead of the flags above)")
+        layer.add_argument("--layer", metavar="LAYER", action="append",
+                           help="e.g. 'Conv2d(3, 64, 7, stride=2, padding=3)'; repeat it for "
+                                "a chain, drawn layer after layer (activations and "
+                                "normalisations such as 'ReLU()' are named, not drawn)")
+        layer.add_argument("--input", metavar="C,H,W",
+                           help="the input's shape with --layer, e.g. 3,224,224")
     output = parser.add_argument_group("output")
     output.add_argument("--out", metavar="PATH", action="append",
                         help="file to write, repeatable; its suffix picks the format "
@@ -201,6 +210,8 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
     args = animate_parser(prog, frames).parse_args(argv)
     refuse_catalogue_name(args.name)
     timing = check_timing(args.fps, args.hold_last)
+    if getattr(args, "layer", None) or getattr(args, "input", None):
+        return _animate_layers(args, argv, timing, prog)
     spec = spec_from_args(args.kind, args.name, args)
     # After the parameters, so a bad parameter is what gets reported.
     outs = output_paths(args, frames)
@@ -365,3 +376,60 @@ def _write_with_frames(spec: FigureSpec, pages, outs, timing, args, say: str) ->
             for stale in stale_frames(directory, spec.name, suffix, kept):
                 stale.unlink(missing_ok=True)
     _report(say, done)
+
+
+#: Flags that describe a figure by its sizes, which --layer replaces.
+GEOMETRY_FLAGS = ("-i", "--input-size", "-k", "--kernel-size", "-s", "--stride", "-p",
+                  "--padding", "-d", "--dilation", "-o", "--output-size", "--in-channels",
+                  "--out-channels", "--groups", "--transposed", "--transposed-input", "-m",
+                  "--mode", "--type")
+
+
+def _animate_layers(args, argv: Sequence[str], timing, prog: str) -> int:
+    """`convarith animate NAME --layer ... --input C,H,W`: one layer, or a chain."""
+    from .api import from_layer
+    from .model.layers import ELEMENTWISE, parse_layer
+    given = sorted({token.split("=", 1)[0] for token in argv if token.split("=", 1)[0]
+                    in GEOMETRY_FLAGS})
+    if not args.layer or not args.input or given:
+        raise ParameterError(
+            "A layer is drawn from --layer (repeatable, for a chain) and --input together, "
+            "without the size flags" + (f" ({', '.join(given)})" if given else "") +
+            ", e.g. convarith animate stem --layer 'Conv2d(3, 64, 7, stride=2, padding=3)' "
+            "--input 3,224,224.")
+    if args.svg_frames or args.renderer != "native":
+        raise ParameterError("--layer is drawn by the native renderer, without --svg-frames "
+                             "and --renderer; use the size flags for those.")
+    shape = [parse_int(part) for part in args.input.split(",")]
+    if None in shape or len(shape) not in (3, 4):
+        raise ParameterError(f"--input must be the input's shape C,H,W (or N,C,H,W), such as "
+                             f"3,224,224, not {args.input!r}.")
+    layers = [parse_layer(text) for text in args.layer]
+    drawn = [layer for layer in layers if layer.op != ELEMENTWISE]
+    look = dict(preset=args.preset, caption=args.caption)
+    if not drawn:
+        raise ParameterError(f"{', '.join(layer.name() for layer in layers)} only keep the "
+                             "input's shape: there is nothing to draw; give a convolution "
+                             "or a pooling layer.")
+    if len(drawn) == 1 and layers[0].op != ELEMENTWISE:
+        if args.steps is not None:
+            look["steps"] = args.steps
+        rendering = from_layer(layers[0], shape, **look)
+        what = (f"{layers[0].name()}: {rendering.spec.steps:,} steps, showing "
+                f"{len(rendering.steps)}")
+    else:
+        if args.steps is not None:
+            raise ParameterError("--steps applies to one layer; a chain shows each layer's "
+                                 "own steps (the story of a large one).")
+        from .chain import chain_of_layers
+        rendering = chain_of_layers(layers, shape, look, from_layer)
+        what = f"a chain of {len(rendering.links)} layers, {len(rendering.steps)} frames"
+    if args.dpi is not None:
+        for animation in getattr(rendering, "links", None) or [(rendering,)]:
+            animation[0].dpi = args.dpi
+    outs = output_paths(args, False)
+    print(f"{prog}: {args.name}: {what}", file=sys.stderr)
+    for out in outs:
+        written = rendering.save(out, fps=timing.fps, hold_last=timing.hold_last)
+        print(f"{prog}: {Path(out).suffix.lstrip('.'):4s} {written}", file=sys.stderr)
+    return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .errors import ParameterError
+from .model.layers import SHAPE_KEEPING
 
 TORCH_MISSING = ("convarith.from_module reads a PyTorch layer, but PyTorch is not "
                  "installed for this Python ('pip install torch' installs it). Without "
@@ -47,9 +48,7 @@ def module_call(module) -> tuple[str, dict]:
 
 
 #: Layers that keep their input's shape, described as such in a chain.
-ELEMENTWISE = ("ReLU", "ReLU6", "LeakyReLU", "GELU", "SiLU", "Sigmoid", "Tanh", "Hardswish",
-               "Hardsigmoid", "Mish", "ELU", "Identity", "Dropout", "Dropout2d",
-               "BatchNorm2d", "InstanceNorm2d", "GroupNorm")
+ELEMENTWISE = SHAPE_KEEPING
 
 
 def module_layers(module) -> list:

@@ -201,3 +201,37 @@ def test_the_command_line_draws_the_resnet_stem(tmp_path):
     with Image.open(tmp_path / "stem.gif") as gif:
         assert gif.n_frames == 8
     assert math.isclose(len(list(tmp_path.iterdir())), 1)
+
+
+def convarith_animate(tmp_path, *argv):
+    return subprocess.run([sys.executable, "-m", "convarith", "animate", *argv], cwd=tmp_path,
+                          capture_output=True, text=True)
+
+
+def test_the_command_line_draws_a_chain_written_as_in_pytorch(tmp_path):
+    result = convarith_animate(
+        tmp_path, "block", "--layer", "Conv2d(32, 32, 3, padding=1, groups=32)", "--layer",
+        "BatchNorm2d(32)", "--layer", "ReLU()", "--layer", "Conv2d(32, 64, 1)", "--input",
+        "32,56,56", "--out", "block.gif")
+    assert result.returncode == 0, result.stderr
+    assert "a chain of 2 layers, 16 frames" in result.stderr
+    with Image.open(tmp_path / "block.gif") as gif:
+        assert gif.n_frames == 16
+    assert [p.name for p in tmp_path.iterdir()] == ["block.gif"]
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--layer", "Conv2d(3, 64, 7)", "-i", "5", "--input", "3,10,10"],
+     "without the size flags (-i)"),
+    (["--layer", "Conv2d(3, 64, 7)", "--input", "4,10,10"], "expects an input with 3 channels"),
+    (["--layer", "ReLU()", "--input", "4,10,10"], "nothing to draw"),
+    (["--layer", "Conv2d(3, 64, 7)", "--input", "3,x,10"], "--input must be the input's shape"),
+    (["--layer", "Conv2d(3, 64, 7)", "--layer", "Conv2d(64, 8, 1)", "--input", "3,10,10",
+      "--steps", "0-3"], "--steps applies to one layer"),
+    (["--layer", "Linear(3, 4)", "--input", "3,10,10"], "not a layer written as in PyTorch"),
+])
+def test_the_command_lines_layers_are_checked_before_any_work(tmp_path, argv, words):
+    result = convarith_animate(tmp_path, "x", *argv, "--out", "x.gif")
+    assert result.returncode == 2
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -226,6 +226,24 @@ def _pooling(layer: Layer, options: dict) -> Layer:
                    count_include_pad=options.get("count_include_pad", True))
 
 
+#: Layers that keep their input's shape, described as such in a chain.
+SHAPE_KEEPING = ("ReLU", "ReLU6", "LeakyReLU", "GELU", "SiLU", "Sigmoid", "Tanh", "Hardswish",
+                 "Hardsigmoid", "Mish", "ELU", "Identity", "Dropout", "Dropout2d",
+                 "BatchNorm2d", "InstanceNorm2d", "GroupNorm")
+
+
+def _shape_keeping(name: str, args: list, kwargs: dict) -> Layer:
+    """An activation or normalisation written as in PyTorch, with the
+    parameters it learns (a normalisation's scale and shift, by default)."""
+    channels = {"BatchNorm2d": 0, "InstanceNorm2d": 0, "GroupNorm": 1}.get(name)
+    parameters = 0
+    if channels is not None and len(args) > channels:
+        learns = kwargs.get("affine", name != "InstanceNorm2d")
+        parameters = 2 * int(args[channels]) if learns else 0
+    shown = ", ".join([*(repr(a) for a in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+    return elementwise_layer(f"{name}({shown})", parameters)
+
+
 def parse_layer(text: str) -> Layer:
     """A layer written as in PyTorch: "Conv2d(3, 64, 7, stride=2, padding=3)",
     "nn.MaxPool2d(3, 2, 1)"; only literal arguments, nothing is evaluated."""
@@ -235,10 +253,18 @@ def parse_layer(text: str) -> Layer:
         call = None
     name = getattr(getattr(call, "func", None), "attr", None) or getattr(
         getattr(call, "func", None), "id", None)
+    if isinstance(call, ast.Call) and name in SHAPE_KEEPING:
+        try:
+            return _shape_keeping(name, [ast.literal_eval(a) for a in call.args],
+                                  {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords})
+        except (ValueError, TypeError):
+            raise ParameterError(f"The arguments of {text!r} must be plain numbers, pairs, "
+                                 "strings or True/False.") from None
     if not isinstance(call, ast.Call) or name not in MODULES:
         raise ParameterError(f"{text!r} is not a layer written as in PyTorch, such as "
                              "Conv2d(3, 64, 7, stride=2, padding=3); the layers are "
-                             f"{', '.join(MODULES)}.")
+                             f"{', '.join(MODULES)}, and in a chain activations and "
+                             "normalisations such as ReLU() or BatchNorm2d(64).")
     op, names = MODULES[name]
     try:
         args = [ast.literal_eval(arg) for arg in call.args]
