@@ -135,7 +135,7 @@ class Animation:
 
     def __init__(self, spec: FigureSpec, dpi: int | None = None, frames=None,
                  step_pdfs=None, renderer: str = DEFAULT_RENDERER, steps=None,
-                 preset: str = "web", caption: bool = False, page_size: str = "a4"):
+                 preset: str = "web", caption: bool | None = None, page_size: str = "a4"):
         from .model.steps import story_steps
         from .scene.presets import preset_named
         self.spec = spec
@@ -150,6 +150,9 @@ class Animation:
             spec.check_whole(native="renderer 'native'")
         self.dpi = dpi if dpi is not None else (300 if self.preset == "paper"
                                                 else DEFAULT_DPI)
+        if caption is None:
+            # An elided layer shows a few of its many steps: each frame says which.
+            caption = spec.elided and self.renderer == "native"
         if not isinstance(caption, bool):
             raise ParameterError(f"caption must be True or False, not {caption!r}.")
         if caption and self.renderer == "tex":

@@ -17,7 +17,7 @@ Size = Union[int, Tuple[int, int]]
 
 
 def _animation(name: str, kind: str, renderer: str = "native", steps=None,
-               preset: str = "web", caption: bool = False, **parameters):
+               preset: str = "web", caption: bool | None = None, **parameters):
     import warnings
 
     from .animation import Animation, available_renderer, check_renderer
@@ -72,7 +72,7 @@ def conv2d(input_size: Size, kernel_size: Size, stride: Size = 1,
            numerical: bool = False, labels: bool = True, theme=None,
            max_steps: int | None = None, renderer: str = "native",
            steps=None, preset: str = "web",
-           caption: bool = False):
+           caption: bool | None = None):
     """The animation of torch.nn.functional.conv2d on an input of `input_size`.
 
     `padding` is a size, or 'valid', 'same' (PyTorch's, with the odd cell at
@@ -91,7 +91,7 @@ def conv_transpose2d(input_size: Size, kernel_size: Size, stride: Size = 1,
                      in_channels: int = 1, out_channels: int = 1, groups: int = 1,
                      numerical: bool = False, labels: bool = True, theme=None,
                      max_steps: int | None = None, renderer: str = "native",
-                     steps=None, preset: str = "web", caption: bool = False):
+                     steps=None, preset: str = "web", caption: bool | None = None):
     """conv_transpose2d; `input_size` is the transposed convolution's own input."""
     return _animation("conv_transpose2d", _kind(numerical), transposed=True,
                       input_size=input_size, kernel_size=kernel_size, stride=stride,
@@ -120,7 +120,7 @@ def max_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
                padding: Size = 0, dilation: Size = 1, ceil_mode: bool = False,
                in_channels: int = 1, labels: bool = True, theme=None,
                max_steps: int | None = None, renderer: str = "native",
-               steps=None, preset: str = "web", caption: bool = False):
+               steps=None, preset: str = "web", caption: bool | None = None):
     """torch.nn.functional.max_pool2d, with values (pooling is shown numerically)."""
     # As in PyTorch, the stride defaults to the kernel size.
     return _pooling("max_pool2d", "max", dict(labels=labels, theme=theme, max_steps=max_steps,
@@ -136,7 +136,7 @@ def avg_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
                divisor_override: int | None = None, in_channels: int = 1,
                labels: bool = True, theme=None, max_steps: int | None = None,
                renderer: str = "native", steps=None, preset: str = "web",
-               caption: bool = False):
+               caption: bool | None = None):
     """torch.nn.functional.avg_pool2d, with values; the mean counts padded zeros
     unless `count_include_pad` is False, as in PyTorch."""
     if divisor_override is not None:
@@ -180,7 +180,7 @@ def from_layer(layer, input_shape, **look):
 def from_module(module, input_size: Size | None = None, numerical: bool = False,
                 labels: bool = True, theme=None, max_steps: int | None = None,
                 renderer: str = "native", steps=None, preset: str = "web",
-                caption: bool = False, input=None):
+                caption: bool | None = None, input=None):
     """The animation of a torch.nn layer: Conv2d, ConvTranspose2d, MaxPool2d or AvgPool2d.
 
     Every function draws with `renderer` "native" (no system program) or
@@ -189,7 +189,8 @@ def from_module(module, input_size: Size | None = None, numerical: bool = False,
     it ('all', '0-8,17', 'row:2', 'channel:1'); or step numbers; `preset`
     is "web" (150 dpi), "paper" (300 dpi) or "slides" (frames fit 1920x1080,
     text at least 20 px, lines at least 2 px); `caption` adds a line above
-    each frame with the layer and the step.
+    each frame with the layer and the step (by default, for an elided layer
+    only).
 
     `input_size` is the input's height and width (a size or a pair), or its
     shape as torch users write it, (N, C, H, W) or (C, H, W): a pooling

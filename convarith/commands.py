@@ -6,6 +6,7 @@ does; `convarith animate` writes only the files asked for.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -131,10 +132,10 @@ def animate_parser(prog: str = "animate", frames: bool = True) -> ArgumentParser
     output.add_argument("--page-size", choices=("a4", "letter"), default="a4",
                         help="paper of a PDF storyboard from the native renderer: as many "
                              "steps to a page as fit legibly (default a4)")
-    output.add_argument("--caption", action="store_true",
+    output.add_argument("--caption", action=argparse.BooleanOptionalAction, default=None,
                         help="a line above each frame with the layer and the step, e.g. "
                              "'Conv2d(3, 64, k=7, s=2, p=3) \u00b7 step 17/12,544' "
-                             "(native renderer)")
+                             "(native renderer; by default for a layer drawn elided only)")
     output.add_argument("--steps", metavar="STEPS",
                         help="the steps to show: 'all', numbers and ranges ('0-8,17'), "
                              "'row:R' or 'channel:C' (default: every step"
@@ -231,6 +232,8 @@ def _animate(argv: Sequence[str], prog: str, frames: bool) -> int:
     if args.renderer == "tex":
         from .cli import FLAGS
         spec.check_whole(FLAGS, native="--renderer native")
+    if args.caption is None:
+        args.caption = spec.elided and args.renderer == "native"
     if args.caption and args.renderer == "tex":
         raise ParameterError("--caption is drawn by the native renderer: drop "
                              "--renderer tex, or --caption.")
