@@ -42,18 +42,11 @@ DRAWN = """root => [...root.querySelectorAll('[data-cells]')]
   .flatMap(group => [...group.querySelectorAll('[data-cell]')].map(el => el.dataset.cell))"""
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
 class Visit:
     """A page in its own browser context, with other hosts blocked and its errors kept."""
 
-    def __init__(self, browser, path: Path, name: str):
+    def __init__(self, browser, address, name: str):
+        """`address`: a file's path, or a URL."""
         self.blocked, self.errors, self.name = [], [], name
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.context.route("**/*", self._route)
@@ -61,7 +54,7 @@ class Visit:
         self.page.on("console",
                      lambda message: message.type == "error" and self.errors.append(message.text))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(path.as_uri())
+        self.page.goto(address.as_uri() if isinstance(address, Path) else address)
         self.root = self.page.locator("[data-convarith-player]").first
 
     def _route(self, route):

@@ -8,11 +8,9 @@ leaves a screenshot in CONVARITH_SCREENSHOTS, when set, to look at.
 
 import functools
 import http.server
-import os
 import shutil
 import threading
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
@@ -21,6 +19,7 @@ from convarith.site import build_site
 from convarith.site_assets import PYODIDE_VERSION
 from test_bad_input import ROOT
 from test_player_browser import CELL_CENTRE, CHROMIUM, HIGHLIGHTED, conv_reads
+from test_player_browser import Visit as PlayerVisit
 
 CACHE = ROOT / "build" / "site-cache"
 HAS_PYODIDE = shutil.which("npm") is not None or (
@@ -57,35 +56,13 @@ def served(tmp_path_factory):
     thread.join()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
-class Visit:
+class Visit(PlayerVisit):
     """A page of the site in its own context: other hosts blocked, errors kept."""
 
     def __init__(self, browser, url: str, name: str):
-        self.blocked, self.errors, self.name = [], [], name
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console",
-                     lambda message: message.type == "error" and self.errors.append(message.text))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         started = time.monotonic()
-        self.page.goto(url)
+        super().__init__(browser, url, f"site-{name}")
         self.load_seconds = time.monotonic() - started
-
-    def _route(self, route):
-        if urlparse(route.request.url).hostname in ("localhost", "127.0.0.1"):
-            route.continue_()
-        else:
-            self.blocked.append(route.request.url)
-            route.abort()
 
     def settle(self) -> str:
         """Wait for the explorer to draw (or refuse); its state."""
@@ -102,12 +79,7 @@ class Visit:
         # The browser asks for what the page names, and for its icon, after
         # the load event: wait for those too.
         self.page.wait_for_load_state("networkidle")
-        folder = os.environ.get("CONVARITH_SCREENSHOTS")
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(Path(folder) / f"site-{self.name}.png"))
-        self.context.close()
-        assert self.blocked == [] and self.errors == []
+        super().finish()
 
 
 def explorer_url(base: str, layer: str, shape: str) -> str:

@@ -13,11 +13,17 @@ PINNED = {
 }
 
 
-def test_every_action_is_pinned_to_its_commit_with_the_version_in_a_comment():
-    uses = re.findall(r"uses:\s*(\S+)@(\S+)(?:\s*#\s*(\S+))?", WORKFLOW)
-    assert {action for action, _, _ in uses} == set(PINNED)
+def check_pinned(workflow: str, pinned: dict) -> None:
+    """Every action used is the one expected, at its full commit, with its
+    version in a comment."""
+    uses = re.findall(r"uses:\s*(\S+)@(\S+)(?:\s*#\s*(\S+))?", workflow)
+    assert {action for action, _, _ in uses} == set(pinned)
     for action, ref, comment in uses:
-        assert (ref, comment) == PINNED[action], action
+        assert (ref, comment) == pinned[action], action
+
+
+def test_every_action_is_pinned_to_its_commit_with_the_version_in_a_comment():
+    check_pinned(WORKFLOW, PINNED)
 
 
 def test_read_only_token_and_no_persisted_credentials():
@@ -50,10 +56,7 @@ PAGES_PINNED = {
 
 
 def test_the_pages_workflow_pins_its_actions_to_commits():
-    uses = re.findall(r"uses:\s*(\S+)@(\S+)(?:\s*#\s*(\S+))?", PAGES)
-    assert {action for action, _, _ in uses} == set(PAGES_PINNED)
-    for action, ref, comment in uses:
-        assert (ref, comment) == PAGES_PINNED[action], action
+    check_pinned(PAGES, PAGES_PINNED)
 
 
 def test_only_the_deploy_job_may_publish():
