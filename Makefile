@@ -102,9 +102,25 @@ $(SITE_STAMP): pyproject.toml bin/setup
 
 setup: $(TEST_STAMP)
 
-# The report inputs its chapter files and includes frames from pdf/, so it
-# depends on them.
-$(REPORT).pdf: $(REPORT).tex $(REPORT_CHAPTERS) bibliography.bib $(ALL_PDF) | $(SETUP_STAMP)
+# Frames of real layers (a ResNet stem, a MobileNetV2 depthwise layer, a
+# depthwise-separable pair), drawn elided by the native renderer and written
+# as vector PDFs at the width the report prints them (convarith/report_figures.py).
+# One process draws them all, each written to a temporary and moved into place.
+REAL_LAYER_FIGURES := $(addprefix figures/,resnet_stem_last_row.pdf \
+  mobilenet_depthwise_first.pdf mobilenet_depthwise_last_channel.pdf \
+  separable_depthwise.pdf separable_pointwise.pdf)
+REAL_LAYER_DEPS := convarith/report_figures.py convarith/api.py convarith/animation.py \
+  convarith/render/native.py $(wildcard convarith/model/*.py convarith/scene/*.py) \
+  convarith/scene/fonts.json $(wildcard convarith/render/fonts/*.otf)
+.PRECIOUS: $(REAL_LAYER_FIGURES)
+$(REAL_LAYER_FIGURES) &: $(REAL_LAYER_DEPS) | $(SETUP_STAMP) $(BYTECODE_STAMP)
+	@echo "  pdf  figures of real layers"
+	$(Q)$(PYTHON) -m convarith.report_figures --out figures
+
+# The report inputs its chapter files and includes frames from pdf/ and
+# figures/, so it depends on them.
+$(REPORT).pdf: $(REPORT).tex $(REPORT_CHAPTERS) bibliography.bib $(ALL_PDF) \
+               $(REAL_LAYER_FIGURES) | $(SETUP_STAMP)
 	@# A killed run can leave the job's files cut short: start afresh then.
 	$(REPORT_LATEXMK) || { rm -f $(REPORT_AUX) $(REPORT_JOB).pdf; $(REPORT_LATEXMK) -g; }
 	$(Q)$(PYTHON) -m convarith.report_check $(REPORT_JOB).pdf || \
@@ -154,7 +170,7 @@ bench: | $(TEST_STAMP)
 
 clean:
 	rm -f $(REPORT_AUX) $(REPORT_JOB).pdf animations.mk
-	rm -rf pdf png $(SITE)
+	rm -rf pdf png figures $(SITE)
 	rm -f gif/.*.tmp
 
 distclean: clean
@@ -171,7 +187,7 @@ help:
 	@echo "make site            build the web site into $(SITE)/: gallery of players, report, explorer"
 	@echo "make bench           time clean, no-op and incremental builds; print GIF sizes"
 	@echo "make setup           install TeX Live, poppler and the Python packages"
-	@echo "make clean           remove LaTeX auxiliary files, pdf/, png/ and $(SITE)/ (gif/ is kept)"
+	@echo "make clean           remove LaTeX auxiliary files, pdf/, png/, figures/ and $(SITE)/ (gif/ is kept)"
 	@echo "make distclean       also remove the report and the virtual environment"
 	@echo "Variables: PYTHON=$(PYTHON) PDFLATEX=$(PDFLATEX) DPI=$(DPI) VENV=$(VENV)"
 	@echo "           PYTEST_ARGS (extra pytest arguments) PYTEST_JOBS=$(PYTEST_JOBS)"
