@@ -45,24 +45,28 @@ class Figure:
     width: float
 
 
+# The report's captions say which step each frame is: the frames carry none.
 def resnet_stem():
     from .api import conv2d
-    return conv2d(224, 7, stride=2, padding=3, in_channels=3, out_channels=64)
+    return conv2d(224, 7, stride=2, padding=3, in_channels=3, out_channels=64,
+                  caption=False)
 
 
 def mobilenet_depthwise():
     from .api import conv2d
-    return conv2d(112, 3, stride=2, padding=1, in_channels=96, out_channels=96, groups=96)
+    return conv2d(112, 3, stride=2, padding=1, in_channels=96, out_channels=96, groups=96,
+                  caption=False)
 
 
 def separable_depthwise():
     from .api import conv2d
-    return conv2d(56, 3, padding=1, in_channels=32, out_channels=32, groups=32)
+    return conv2d(56, 3, padding=1, in_channels=32, out_channels=32, groups=32,
+                  caption=False)
 
 
 def separable_pointwise():
     from .api import conv2d
-    return conv2d(56, 1, in_channels=32, out_channels=64)
+    return conv2d(56, 1, in_channels=32, out_channels=64, caption=False)
 
 
 HALF = 0.49
