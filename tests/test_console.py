@@ -40,8 +40,14 @@ def test_the_readme_shows_every_subcommand_in_use():
 def test_readme_animate_examples_parse_into_valid_figures(argv):
     from convarith.cli import spec_from_args
     from convarith.commands import animate_parser
-    args = animate_parser().parse_args(argv[1:])
-    assert spec_from_args(args.kind, args.name, args).steps >= 1
+    from convarith.model.layer_numbers import describe_chain
+    from convarith.model.layers import parse_layer
+    args = animate_parser("convarith animate", frames=False).parse_args(argv[1:])
+    if args.layer:                  # a layer as PyTorch writes it, on its input's shape
+        shape = [1, *(int(n) for n in args.input.split(","))]
+        assert describe_chain([parse_layer(text) for text in args.layer], shape)["layers"]
+    else:
+        assert spec_from_args(args.kind, args.name, args).steps >= 1
 
 
 def run_console(capsys, *argv):

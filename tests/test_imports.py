@@ -23,7 +23,8 @@ BASE = {"errors", "settings", "files", "version"}
 FRONT_DOORS = {"__init__", "__main__", "cli", "commands", "console", "api", "chain",
                "modules",
                "animation", "build", "makefile", "doctor", "check_figures",
-               "report_check", "stages", "explorer", "site", "site_assets"}
+               "report_check", "report_figures", "stages", "explorer", "site",
+               "site_assets"}
 #: Stages in the order data flows through them; a module may import its own
 #: stage and the ones before it, never a later one.
 ORDER = ("base", "model", "scene", "render", "export", "front door")

@@ -3,9 +3,11 @@ with every drawn cell at its true index, a short story of steps; what
 `describe` says of them agrees with PyTorch, and their GIFs stay small."""
 
 import math
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -14,6 +16,7 @@ import convarith
 from convarith.scene.elision import CHANNEL_SLOTS, figure_views
 from convarith.scene.types import Cells, Plane, Text
 
+ROOT = Path(__file__).resolve().parent.parent
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
@@ -192,10 +195,8 @@ def test_a_chain_shows_each_layer_on_the_shape_before_it(tmp_path):
 
 @pytest.mark.slow
 def test_the_command_line_draws_the_resnet_stem(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "convarith", "animate", "stem",
-                             "--in-channels", "3", "--out-channels", "64", "-i", "224", "-k",
-                             "7", "-s", "2", "-p", "3", "--out", "stem.gif"],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = convarith_animate(tmp_path, "stem", "--in-channels", "3", "--out-channels", "64",
+                               "-i", "224", "-k", "7", "-s", "2", "-p", "3", "--out", "stem.gif")
     assert result.returncode == 0, result.stderr
     assert "802816 steps" in result.stderr and "showing 8 of them" in result.stderr
     with Image.open(tmp_path / "stem.gif") as gif:
@@ -204,8 +205,10 @@ def test_the_command_line_draws_the_resnet_stem(tmp_path):
 
 
 def convarith_animate(tmp_path, *argv):
+    """`convarith animate` from this checkout, run in `tmp_path`."""
     return subprocess.run([sys.executable, "-m", "convarith", "animate", *argv], cwd=tmp_path,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
 
 
 def test_the_command_line_draws_a_chain_written_as_in_pytorch(tmp_path):

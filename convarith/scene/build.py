@@ -252,7 +252,7 @@ def arithmetic_scene(spec: FigureSpec, steps: Sequence[int]) -> Scene:
     inputs = C.InputCells(spec, in_view)
     oblique = Placement(projection=OBLIQUE)
     out_placement = Placement(projection=OBLIQUE, lift=height + 1, nudge=-NUDGE)
-    zeros_tinted = spec.transposed
+    zeros_tinted = spec.labels and spec.transposed
     static_items = input_plane_items(spec, inputs, zeros_tinted, in_view)
     labelled = spec.labels or spec.elided
     below = 0.3
@@ -289,7 +289,7 @@ def numerical_scene(spec: FigureSpec, values, steps: Sequence[int]) -> Scene:
     height, width = rows.extent, cols.extent
     out_h, out_w = spec.output_size
     inputs = C.InputCells(spec)
-    zeros_tinted = spec.transposed
+    zeros_tinted = spec.labels and spec.transposed
     static = [Plane(FLAT, tuple(input_plane_items(spec, inputs, zeros_tinted)), name="in0")]
     bottom = -rows.overhang
     out_x, out_y = width + cols.overhang + 1, (height - out_h) // 2

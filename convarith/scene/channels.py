@@ -46,7 +46,7 @@ def _arithmetic(spec: FigureSpec, steps: Sequence[int]):
     height, width = in_view.height, in_view.width
     out_h, out_w = out_view.height, out_view.width
     inputs = C.InputCells(spec, in_view)
-    zeros_tinted = spec.transposed
+    zeros_tinted = spec.labels and spec.transposed
     labelled = spec.labels or spec.elided
 
     def in_placement(plane):
@@ -169,7 +169,7 @@ def _numerical(spec: FigureSpec, values, steps: Sequence[int]):
     height, width = rows.extent, cols.extent
     out_h, out_w = spec.output_size
     inputs = C.InputCells(spec)
-    zeros_tinted = spec.transposed
+    zeros_tinted = spec.labels and spec.transposed
     grown_h, grown_w = height + rows.overhang, width + cols.overhang
     first = numerical_planes(spec, 0, grown_h, grown_w, values)
     in_placement = {p["channel"]: Placement(shift=(0, p["offset"])) for p in first["in_planes"]}
