@@ -164,3 +164,12 @@ def browser():
         launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def as_if_tex_were_installed(monkeypatch):
+    """renderer="tex" asked of the API, as where pdflatex is installed: the
+    refusals checked here come before any TeX runs, so TeX need not be."""
+    import convarith.animation
+    monkeypatch.setattr(convarith.animation, "available_renderer",
+                        lambda renderer, say=None: renderer)

@@ -251,7 +251,8 @@ def test_a_modules_own_numbers_are_drawn_and_its_output_shown(module):
     assert len(animation.frames()) == len(animation.steps) == len(animation.scene().steps)
 
 
-def test_a_modules_numbers_need_numerical_figures_and_the_native_renderer():
+def test_a_modules_numbers_need_numerical_figures_and_the_native_renderer(
+        as_if_tex_were_installed):
     import convarith
     x = torch.zeros(1, 1, 4, 4)
     with pytest.raises(ParameterError, match="numerical=True"):

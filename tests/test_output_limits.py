@@ -46,7 +46,12 @@ def dpi_that_fits(flags, limit=MAX_FRAME_PIXELS, kind="arithmetic") -> int:
     return _largest_dpi(frame_sizer(Animation(geometry_spec(kind, "x", flags))), limit)
 
 
-@pytest.mark.parametrize("renderer", ["native", "tex"])
+#: The renderers; TeX's cases need pdflatex (without it, "tex" falls back to
+#: native with a notice), so they are integration tests.
+RENDERERS = ["native", pytest.param("tex", marks=pytest.mark.integration)]
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
 @pytest.mark.parametrize("suffix, limit", [(".gif", MAX_FRAME_PIXELS),
                                            (".mp4", MAX_VIDEO_PIXELS)])
 def test_frames_above_the_limit_are_refused_before_any_work(tmp_path, renderer, suffix,
@@ -116,7 +121,9 @@ BIG_SHEETS = [["-i", "100", "-k", "87"], ["-i", "32", "-k", "1"],
 
 #: Every storyboard that is one picture. The native PDF storyboard is not among them: it goes
 #: onto pages of paper (below).
-ONE_SHEET = [(renderer, suffix) for renderer in ("native", "tex")
+ONE_SHEET = [(renderer, suffix) if renderer == "native"
+             else pytest.param(renderer, suffix, marks=pytest.mark.integration)
+             for renderer in ("native", "tex")
              for suffix in (".pdf", ".svg", ".png") if (renderer, suffix) != ("native", ".pdf")]
 
 
@@ -146,6 +153,7 @@ def test_readme_examples_are_among_them():
         assert " ".join(flags) in README
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("flags", [["--type", "numerical", "-i", "16", "-k", "4"],
                                    ["--type", "numerical", "-i", "32", "-k", "19"]], ids=" ".join)
 def test_a_numerical_tex_storyboard_above_its_cells_is_refused(tmp_path, flags):

@@ -43,14 +43,14 @@ def test_paper_doubles_the_web_resolution():
     assert abs(paper[0] - 2 * web[0]) <= 2 and abs(paper[1] - 2 * web[1]) <= 2
 
 
-def test_slides_need_the_native_renderer_and_presets_are_named():
+def test_slides_need_the_native_renderer_and_presets_are_named(as_if_tex_were_installed):
     with pytest.raises(ParameterError, match="native renderer"):
         convarith.conv2d(5, 3, preset="slides", renderer="tex")
     with pytest.raises(ParameterError, match="preset must be one of web, slides, paper"):
         convarith.conv2d(5, 3, preset="poster")
 
 
-def test_a_caption_names_the_layer_and_the_step_above_each_frame():
+def test_a_caption_names_the_layer_and_the_step_above_each_frame(as_if_tex_were_installed):
     plain = convarith.conv2d(7, 3, stride=2, padding=1, in_channels=2, out_channels=3)
     captioned = convarith.conv2d(7, 3, stride=2, padding=1, in_channels=2, out_channels=3,
                                  caption=True)
