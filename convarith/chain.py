@@ -35,9 +35,6 @@ class ChainFrames:
                 canvas.paste(frame, (0, 0))
                 yield canvas
 
-    def __getitem__(self, index: int):
-        return list(self)[index]
-
 
 def _shape_text(shape) -> str:
     return "\u00d7".join(str(n) for n in shape[1:])
@@ -71,7 +68,12 @@ class Chain:
         """The chain's per-layer table and total receptive field (convarith.describe)."""
         return self._description
 
-    def frames(self) -> ChainFrames:
+    def frames(self) -> list:
+        """Every frame of every layer, as PIL RGB images of one size."""
+        return list(self._frames())
+
+    def _frames(self) -> ChainFrames:
+        """The frames, made as they are read (for the writers)."""
         from .export.limits import check_frames
         for animation, *_ in self.links:
             check_frames(animation)
@@ -111,7 +113,7 @@ class _Frames:
         self._chain = chain
 
     def frames(self):
-        return self._chain.frames()
+        return self._chain._frames()
 
 
 def chain_of_layers(layers, input_size, look: dict, from_layer) -> Chain:

@@ -428,8 +428,9 @@ def _animate_layers(args, argv: Sequence[str], timing, prog: str) -> int:
         rendering = chain_of_layers(layers, shape, look, from_layer)
         what = f"a chain of {len(rendering.links)} layers, {len(rendering.steps)} frames"
     if args.dpi is not None:
-        for animation in getattr(rendering, "links", None) or [(rendering,)]:
-            animation[0].dpi = args.dpi
+        rendering.dpi = args.dpi
+        for animation, *_ in getattr(rendering, "links", ()):
+            animation.dpi = args.dpi
     outs = output_paths(args, False)
     print(f"{prog}: {args.name}: {what}", file=sys.stderr)
     for out in outs:
