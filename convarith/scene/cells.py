@@ -40,11 +40,10 @@ def runs(indices: Iterable[int]) -> List[Tuple[int, int]]:
 def rectangles(grid_rows: Sequence[int], grid_cols: Sequence[int], rows: int,
                merge: bool) -> List[Rect]:
     """(x, y, w, h) covering the cells grid_rows x grid_cols of a grid with
-    `rows` rows: one per cell, or one per pair of runs if `merge`."""
-    if not merge:
-        return [(*cell(gr, gc, rows), 1, 1) for gr in grid_rows for gc in grid_cols]
-    return [(c0, rows - r0 - rh, cw, rh)
-            for r0, rh in runs(grid_rows) for c0, cw in runs(grid_cols)]
+    `rows` rows: one per cell, or one per pair of runs if `merge` (a whole
+    grid's view, which every figure's cells go through)."""
+    width = max(grid_cols, default=-1) + 1
+    return whole_grid(rows, width).rects(grid_rows, grid_cols, merge)
 
 
 def region(view: GridView, row_cells, col_cells) -> List[Rect]:
