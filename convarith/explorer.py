@@ -79,4 +79,5 @@ def explore(layer_text: str, input_text: str = DEFAULT_INPUT, numbers: bool = Fa
         "layer": layer.name(), "input": list(shape), "fields": asdict(layer),
         "numbers": description, "text": describe_text(description),
         "steps": len(animation.steps), "allSteps": animation.spec.steps,
+        "elided": animation.spec.elided,
         "player": player})

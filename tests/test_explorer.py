@@ -127,3 +127,11 @@ def test_a_bad_request_is_one_paragraph(layer, shape, words):
 def test_parse_input_raises_the_api_error():
     with pytest.raises(ParameterError):
         parse_input("0", parse_layer("Conv2d(1, 1, 3)"))
+
+
+def test_the_explorer_says_whether_a_layer_is_elided_or_only_shows_its_story():
+    story = json.loads(explore("ConvTranspose2d(2,2,3,stride=2,padding=1)", "2,4,4"))
+    assert story["allSteps"] == 2 * 7 * 7 and story["steps"] < story["allSteps"]
+    assert story["elided"] is False
+    stem = json.loads(explore("Conv2d(3,64,7,stride=2,padding=3)", "3,224,224"))
+    assert stem["elided"] is True and stem["steps"] == 8

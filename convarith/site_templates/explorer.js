@@ -173,8 +173,10 @@ function draw(request) {
   numbersBox.textContent = result.text;
   stepsLine.textContent = result.steps === result.allSteps
     ? `${result.steps} steps, each one output cell.`
-    : `A layer this large has ${result.allSteps.toLocaleString("en")} steps; the player shows ` +
-      `${result.steps} of them, with the drawing elided.`;
+    : `This layer has ${result.allSteps.toLocaleString("en")} steps; the player shows ` +
+      `${result.steps} of them` + (result.elided
+        ? ", with the drawing elided: a few channels, long axes broken."
+        : ", its story: the first cells, the last row and the last channel.");
   commandLine.textContent = `convarith describe --layer "${result.layer}" --input ` +
     result.input.slice(1).join(",");
   fillBuilder(result.fields);
