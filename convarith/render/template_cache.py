@@ -30,9 +30,10 @@ class TemplateCache(jinja2.BytecodeCache):
         try:
             with open(self._path(bucket), "rb") as handle:
                 bucket.load_bytecode(handle)
-        except (OSError, EOFError, ValueError, TypeError):
-            # Missing, unreadable or cut short (a disk that filled up while
-            # it was written): compile the template again.
+        except Exception:  # any entry that does not load is a miss
+            # Missing, unreadable, cut short (a disk that filled up while it
+            # was written) or damaged (pickle and marshal raise what they
+            # like on bad bytes): compile the template again.
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
