@@ -173,3 +173,19 @@ def test_a_command_reads_damaged_compiled_templates_as_a_miss(tmp_path):
                              f"{attempt}.gif", env=env)
         assert result.returncode == 0, result.stderr
         _damage_compiled_templates(cache)
+
+
+def test_compiled_templates_half_written_by_killed_processes_are_removed(tmp_path):
+    from test_concurrency import dead_pid
+    templates = tmp_path / "cache" / "templates"
+    templates.mkdir(parents=True)
+    left = templates / f"__jinja2_0123abcd.cache.{dead_pid()}-k2j4h5g6.tmp"
+    left.write_bytes(b"half")
+    script = ("import convarith\nfrom convarith.render.tikz import render_document\n"
+              "render_document(convarith.conv2d(4, 3).spec, [0])")
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, text=True,
+                            env=base_env(CONVARITH_CACHE_DIR=str(tmp_path / "cache")),
+                            capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert not left.exists()
+    assert [p.name for p in templates.iterdir() if p.name.endswith(".tmp")] == []
