@@ -13,10 +13,12 @@ from .errors import ParameterError, ToolError
 from .version import __version__
 
 #: The API's functions, imported from convarith.api on first use.
-_API = ("conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "from_module", "describe")
+_API = ("conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "from_layer", "from_module",
+        "describe")
 
 __all__ = ["Animation", "ParameterError", "ToolError", "avg_pool2d", "conv2d",
-           "conv_transpose2d", "describe", "from_module", "max_pool2d", "__version__"]
+           "conv_transpose2d", "describe", "from_layer", "from_module", "max_pool2d",
+           "__version__"]
 
 
 def __getattr__(name):

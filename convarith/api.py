@@ -36,10 +36,14 @@ def _steps(steps, spec):
         return None
     if isinstance(steps, str):
         return parse_steps(steps, spec, words="steps=")
+    from numbers import Integral
     try:
-        chosen = sorted({int(step) for step in steps if step == int(step)})
-    except (TypeError, ValueError):
-        chosen = None
+        numbers = list(steps)
+    except TypeError:
+        numbers = []
+    # Step numbers are whole numbers: not True, not 1.0.
+    chosen = None if not all(isinstance(step, Integral) and not isinstance(step, bool)
+                             for step in numbers) else sorted(set(map(int, numbers)))
     if not chosen or chosen[-1] >= spec.steps or chosen[0] < 0:
         raise ParameterError(f"steps= must be text such as 'all', '0-8,17', 'row:2' or "
                              f"'channel:1', or step numbers from 0 to {spec.steps - 1}, not "
@@ -61,6 +65,18 @@ def _callers_level() -> int:
     return level
 
 
+def _layer_numbers(kernel_size, **channels) -> None:
+    """What PyTorch's Conv2d and ConvTranspose2d refuse before the checks
+    the figures share: a channel count of None, and a kernel size of one
+    number in a sequence (the weight would lack an axis)."""
+    for key, value in channels.items():
+        if value is None:
+            raise ParameterError(f"{key} must be a whole number of at least 1, not None.")
+    if isinstance(kernel_size, (tuple, list)) and len(kernel_size) == 1:
+        raise ParameterError(f"kernel_size must be a whole number or a (height, width) pair "
+                             f"of whole numbers, such as 3 or (3, 2); got {kernel_size!r}.")
+
+
 def _kind(numerical: bool) -> str:
     from .model.parameters import switch
     return "numerical" if switch("numerical", numerical) else "arithmetic"
@@ -78,6 +94,8 @@ def conv2d(input_size: Size, kernel_size: Size, stride: Size = 1,
     `padding` is a size, or 'valid', 'same' (PyTorch's, with the odd cell at
     the bottom/right) or 'causal' (1-D figures); `padding_mode` is Conv2d's:
     zeros, reflect, replicate or circular."""
+    _layer_numbers(kernel_size, in_channels=in_channels, out_channels=out_channels,
+                   groups=groups)
     return _animation("conv2d", _kind(numerical), input_size=input_size,
                       kernel_size=kernel_size, stride=stride, padding=padding,
                       dilation=dilation, padding_mode=padding_mode, in_channels=in_channels,
@@ -93,6 +111,8 @@ def conv_transpose2d(input_size: Size, kernel_size: Size, stride: Size = 1,
                      max_steps: int | None = None, renderer: str = "native",
                      steps=None, preset: str = "web", caption: bool | None = None):
     """conv_transpose2d; `input_size` is the transposed convolution's own input."""
+    _layer_numbers(kernel_size, in_channels=in_channels, out_channels=out_channels,
+                   groups=groups)
     return _animation("conv_transpose2d", _kind(numerical), transposed=True,
                       input_size=input_size, kernel_size=kernel_size, stride=stride,
                       padding=padding, output_padding=output_padding, dilation=dilation,
@@ -154,10 +174,20 @@ def avg_pool2d(input_size: Size, kernel_size: Size, stride: Size | None = None,
 
 
 def from_layer(layer, input_shape, **look):
-    """The animation of a convarith.model.layers.Layer (what `convarith describe
-    --layer` parses) on an input of shape (N, C, H, W) or (C, H, W); `look`
-    takes the functions' drawing keywords (steps, preset, caption, ...)."""
+    """The animation of a layer written as in PyTorch ("Conv2d(3, 64, 7,
+    stride=2, padding=3)"), or a convarith.model.layers.Layer, on an input
+    of shape (N, C, H, W) or (C, H, W); `look` takes the functions' drawing
+    keywords (steps, preset, caption, ...)."""
+    from .model.layers import ELEMENTWISE, Layer, parse_layer
     from .model.layers import input_shape as full_shape
+    if isinstance(layer, str):
+        layer = parse_layer(layer)
+    if not isinstance(layer, Layer):
+        raise ParameterError(f"from_layer takes a layer written as in PyTorch, such as "
+                             f"'Conv2d(3, 64, 7, stride=2, padding=3)', not {layer!r}.")
+    if layer.op == ELEMENTWISE:
+        raise ParameterError(f"{layer.name()} only keeps the input's shape: there is nothing "
+                             "to draw; give a convolution or a pooling layer.")
     shape = full_shape(input_shape)
     size = tuple(shape[2:])
     common = dict(kernel_size=layer.kernel_size, stride=layer.stride, padding=layer.padding)
@@ -203,11 +233,13 @@ def from_module(module, input_size: Size | None = None, numerical: bool = False,
     from .model.layers import input_shape
     from .modules import module_call, module_given, module_layers
     if type(module).__name__ == "Sequential":
-        if numerical or input is not None or steps is not None or renderer != "native":
+        if (numerical is not False or input is not None or steps is not None
+                or renderer != "native" or (caption is not None and caption is not True)):
             raise ParameterError("A chain of layers (nn.Sequential) is drawn by the native "
-                                 "renderer, with each layer's default steps and no values: "
-                                 "drop numerical=, input=, steps= and renderer=, or draw "
-                                 "each layer with from_module on its own.")
+                                 "renderer, with each layer's default steps, no values and "
+                                 "the caption that names each layer: drop numerical=, "
+                                 "input=, steps=, renderer= and caption=, or draw each layer "
+                                 "with from_module on its own.")
         from .chain import chain_of_layers
         from .modules import module_layers
         return chain_of_layers(module_layers(module), input_size, dict(
@@ -219,7 +251,11 @@ def from_module(module, input_size: Size | None = None, numerical: bool = False,
             raise ParameterError("input= draws the layer's numbers: give numerical=True "
                                  "with it.")
         given = module_given(module, input)
-        input_size = (1, len(given.input), len(given.input[0]), len(given.input[0][0]))
+        shape = (1, len(given.input), len(given.input[0]), len(given.input[0][0]))
+        if input_size is not None and not _same_size(input_size, shape):
+            raise ParameterError(f"input_size {input_size!r} is not the size of input= (of "
+                                 f"shape {shape}); give only input=, whose size is drawn.")
+        input_size = shape
     if input_size is None:
         raise ParameterError("from_module needs input_size (a size, a pair, or the "
                              "input's shape (N, C, H, W)) or input= (a tensor).")
@@ -252,6 +288,15 @@ def from_module(module, input_size: Size | None = None, numerical: bool = False,
     return animation
 
 
+def _same_size(input_size, shape) -> bool:
+    """Whether `input_size` (a size, a pair, or a shape) says what `shape` (N, C, H, W) is."""
+    if isinstance(input_size, (tuple, list)):
+        given = tuple(input_size)
+        return given in (shape, shape[1:], shape[2:]) or (
+            len(given) == 1 and given * 2 == shape[2:])
+    return (input_size, input_size) == shape[2:] and not isinstance(input_size, bool)
+
+
 def describe(layer, input_shape, text: bool = False):
     """What a layer computes, at any size: output shape, padding applied,
     parameters, multiply-accumulates, the output's memory and the receptive
@@ -261,6 +306,8 @@ def describe(layer, input_shape, text: bool = False):
     PyTorch ("Conv2d(3, 64, 7, stride=2, padding=3)"), or a list of those;
     `input_shape` is (N, C, H, W) or (C, H, W)."""
     from .model.layer_numbers import describe_chain, describe_layer, describe_text
+    from .model.parameters import switch
+    switch("text", text)
     if isinstance(layer, (list, tuple)):
         layers = [item for part in layer for item in _layers_of(part)]
     else:
@@ -279,4 +326,4 @@ def _layers_of(layer) -> list:
 
 
 __all__ = ["ParameterError", "avg_pool2d", "conv2d", "conv_transpose2d", "describe",
-           "from_module", "max_pool2d"]
+           "from_layer", "from_module", "max_pool2d"]

@@ -88,8 +88,10 @@ class Chain:
         from .files import check_output_path
         from .model.vocabulary import KEYWORDS
         timing = check_timing(fps, hold_last, KEYWORDS)
+        from .model.catalogue import refuse_built_by_make
         target = check_output_path(os.fspath(path) if isinstance(path, os.PathLike) else path,
                                    "path")
+        refuse_built_by_make(target, f"path '{target}'")
         writer = writer_for(target, "path")
         if not writer.frames or writer.suffix == ".html":
             raise ParameterError(

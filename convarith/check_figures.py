@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Sequence
@@ -79,7 +78,8 @@ def check(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     names = [e.name for e in CATALOGUE]
     problems: dict[str, list[str]] = {}
-    with tempfile.TemporaryDirectory(prefix="check-figures-") as workdir:
+    from .files import private_workdir
+    with private_workdir("check-figures") as workdir:
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
             rebuilt = list(pool.map(rebuild, names, [workdir] * len(names)))
         for name, path in zip(names, rebuilt):

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from .errors import ParameterError
 from .files import cache_subdir
 from .render.tools import PROGRAMS, TEX_FILES, install_hint, missing_tex_files
-from .settings import (FFMPEG_ENV, MAX_STEPS_ENV, PDFLATEX_ENV, cache_dir, chosen_ffmpeg,
-                       max_steps, pdflatex_program, setting_problem)
+from .settings import (FFMPEG_ENV, MAX_STEPS_ENV, PDFLATEX_ENV, TEX_FORMAT_ENV, cache_dir,
+                       chosen_ffmpeg, max_steps, pdflatex_program, setting_problem,
+                       tex_format_problem)
 
 #: How long a program may take to list what it can do.
 PROBE_SECONDS = 30
@@ -29,12 +30,43 @@ class Check:
     detail: str
 
 
+#: How each program is asked who it is, and what its answer begins with.
+IDENTITIES = {"pdflatex": ("--version", "pdfTeX"), "pdftoppm": ("-v", "pdftoppm version"),
+              "pdfinfo": ("-v", "pdfinfo version"), "pdftocairo": ("-v", "pdftocairo version")}
+
+
+def _not_itself(program: str, path: str) -> str | None:
+    """Why the program at `path` is not a working `program`, or None: a
+    setting may name any program, or one that fails at once."""
+    flag, answer = IDENTITIES[program]
+    try:
+        result = subprocess.run([path, flag], capture_output=True, stdin=subprocess.DEVNULL,
+                                timeout=PROBE_SECONDS)
+    except subprocess.TimeoutExpired:
+        return f"did not answer '{flag}' within {PROBE_SECONDS} s"
+    except OSError as error:
+        return f"cannot be run ({error.strerror or error})"
+    said = (result.stdout + result.stderr).decode("utf-8", "replace")
+    if result.returncode != 0 or answer not in said:
+        first = (said.strip().splitlines() or ["nothing"])[0][:80]
+        return (f"answered '{flag}' with exit status {result.returncode} and "
+                f"{first!r}, not as {program} does")
+    return None
+
+
 def _program_check(program: str, command: str | None, variable: str) -> Check:
-    """Whether `program` (or the `command` that $`variable` names) can be run."""
+    """Whether `program` (or the `command` that $`variable` names) can be run,
+    and answers as that program."""
     entry = PROGRAMS[program]
     path = shutil.which(command or program)
     if path is not None:
-        return Check(program, True, path if not command else f"{path} (from {variable})")
+        problem = _not_itself(program, path)
+        where = f"{path} (from {variable})" if command else path
+        if problem is None:
+            return Check(program, True, where)
+        fix = (f"point {variable} at {program}, or unset it to use the {program} on PATH."
+               if command else "reinstall it. " + install_hint(*entry[1:]))
+        return Check(program, False, f"{where} {problem}; {fix}")
     if command and command != program:     # (make exports PDFLATEX=pdflatex)
         return Check(program, False, f"{variable} is set to '{command}', which "
                      f"{setting_problem(command)}; point it at {program}, or unset it to "
@@ -114,6 +146,9 @@ def settings_checks() -> list[Check]:
         detail += ("; it cannot be written, so every figure compiles without the "
                    "preloaded format (slower, the same pages)")
     checks.append(Check("cache", True, detail))
+    problem = tex_format_problem()
+    if problem is not None:
+        checks.append(Check(TEX_FORMAT_ENV, False, problem))
     return checks
 
 

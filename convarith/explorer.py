@@ -44,6 +44,10 @@ def layer_animation(layer: Layer, shape: tuple, numbers: bool = False):
     """The animation of `layer` on an input of `shape` (N, C, H, W), with
     its values if `numbers` (pooling always shows them)."""
     from . import api
+    from .model.layers import ELEMENTWISE
+    if layer.op == ELEMENTWISE:
+        raise ParameterError(f"{layer.name()} only keeps the input's shape: there is nothing "
+                             "to draw; give a convolution or a pooling layer.")
     _, channels, height, width = shape
     layer.channels(channels)            # refuses an input with the wrong channel count
     size = (height, width)

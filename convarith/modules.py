@@ -65,7 +65,12 @@ def module_layers(module) -> list:
     if name in ELEMENTWISE:
         parameters = sum(p.numel() for p in module.parameters())
         size = getattr(module, "num_features", getattr(module, "num_channels", None))
-        return [elementwise_layer(f"{name}({'' if size is None else size})", parameters)]
+        # A normalisation with a scale and shift or running statistics per
+        # channel takes inputs of that many channels only, as in PyTorch.
+        per_channel = (getattr(module, "affine", False)
+                       or getattr(module, "track_running_stats", False))
+        return [elementwise_layer(f"{name}({'' if size is None else size})", parameters,
+                                  int(size) if size is not None and per_channel else None)]
     op, kwargs = module_call(module)
     if op in ("conv2d", "conv_transpose2d"):
         kwargs["bias"] = module.bias is not None
@@ -80,7 +85,12 @@ def module_layers(module) -> list:
 def module_given(module, tensor):
     """The numbers of `module` and of the input `tensor` ((1, C, H, W) or
     (C, H, W)) as model.values.Given: what a figure of them draws."""
+    import torch
+
     from .model.values import Given, frozen
+    if not isinstance(tensor, torch.Tensor):
+        raise ParameterError(f"input= must be a torch tensor of shape (1, C, H, W) or (C, H, "
+                             f"W), as the module takes, not {type(tensor).__name__}.")
     shape = tuple(tensor.shape)
     if len(shape) == 4 and shape[0] == 1:
         tensor = tensor[0]

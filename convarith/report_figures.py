@@ -18,7 +18,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,8 +170,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="directory of the figures")
     args = parser.parse_args(argv)
-    from .files import ensure_directory, write_all_atomic
-    with tempfile.TemporaryDirectory(prefix="convarith-fonts-") as fonts:
+    from .files import ensure_directory, private_workdir, write_all_atomic
+    # A directory of this process's own, which a later run removes if this
+    # one is killed.
+    with private_workdir("fonts") as fonts:
         # read by fontconfig when cairo first needs a font, after this
         os.environ["FONTCONFIG_FILE"] = str(_fontconfig_file(Path(fonts)))
         try:

@@ -47,7 +47,7 @@ MAX_STEPS_ENV = "CONVARITH_MAX_STEPS"
 #: Where convarith keeps what it can remake at any time (the preloaded TeX
 #: format, compiled templates): $CONVARITH_CACHE_DIR, else the XDG cache.
 CACHE_ENV = "CONVARITH_CACHE_DIR"
-#: 0, no, off or false: compile every figure without the preloaded format.
+#: 0, no, off or false (in any case): compile every figure without the preloaded format.
 TEX_FORMAT_ENV = "CONVARITH_TEX_FORMAT"
 #: The pdflatex program to run, if not the one on PATH.
 PDFLATEX_ENV = "PDFLATEX"
@@ -81,8 +81,24 @@ def cache_dir() -> Path:
     return Path(base) / "convarith"
 
 
+#: How CONVARITH_TEX_FORMAT is switched off, and on (in any case).
+SWITCHED_OFF = ("0", "no", "off", "false")
+SWITCHED_ON = ("", "1", "yes", "on", "true")
+
+
 def tex_format_enabled() -> bool:
-    return os.environ.get(TEX_FORMAT_ENV, "1") not in ("0", "no", "off", "false")
+    return os.environ.get(TEX_FORMAT_ENV, "1").strip().lower() not in SWITCHED_OFF
+
+
+def tex_format_problem() -> str | None:
+    """What is wrong with $CONVARITH_TEX_FORMAT (a value that is neither on
+    nor off: the format is then used, as by default), or None."""
+    raw = os.environ.get(TEX_FORMAT_ENV, "1")
+    if raw.strip().lower() in SWITCHED_OFF + SWITCHED_ON:
+        return None
+    return (f"{TEX_FORMAT_ENV} is {raw!r}, which is neither off ({', '.join(SWITCHED_OFF)}) "
+            f"nor on ({', '.join(SWITCHED_ON[1:])}), so the preloaded format is used; set "
+            "it to one of those, or unset it.")
 
 
 def pdflatex_program() -> str | None:

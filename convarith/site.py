@@ -152,6 +152,7 @@ def build_site(target: Path, report: Path | None, names: Sequence[str] | None,
     if report is not None and not report.is_file():
         raise ParameterError(f"The report {report} does not exist: run make (which builds "
                              "it) first, or build the site with --no-report.")
+    _sweep_dead_builds(target)
     staging = target.with_name(f".{target.name}.build-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -167,6 +168,22 @@ def build_site(target: Path, report: Path | None, names: Sequence[str] | None,
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _sweep_dead_builds(target: Path) -> None:
+    """Remove what killed builds of `target` left beside it: their staging
+    directories and the sites they were replacing (a running build's stay)."""
+    from .files import process_alive
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(build|old)-(?P<pid>[0-9]+)$")
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match and int(match["pid"]) != os.getpid() and not process_alive(
+                int(match["pid"])) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _replace(staging: Path, target: Path) -> None:

@@ -130,3 +130,62 @@ def test_a_format_made_from_another_preamble_is_dropped(tmp_path):
                              f"{attempt}.gif", env=env)
         assert result.returncode == 0, result.stderr
     assert not planted.exists() or planted.read_bytes() != planted_bytes
+
+
+DAMAGE_ENTRIES = """
+import glob, sys
+import jinja2.bccache
+entries = glob.glob(sys.argv[1] + "/templates/*.cache")
+assert entries, "no compiled templates were kept"
+for entry in entries:
+    # the header of a good entry, then bytes pickle and marshal cannot read
+    with open(entry, "wb") as handle:
+        handle.write(jinja2.bccache.bc_magic + b"\\x80\\x05garbage\\xff" * 8)
+"""
+
+
+def _damage_compiled_templates(cache: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", DAMAGE_ENTRIES, str(cache)], text=True,
+                          capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_damaged_compiled_templates_are_compiled_again(tmp_path):
+    """A compiled template whose bytes were damaged after its header (a bad
+    disk, a crash while it was written) is a cache miss, never an error."""
+    cache = tmp_path / "cache"
+    script = ("import convarith\nfrom convarith.render.tikz import render_document\n"
+              "print(len(render_document(convarith.conv2d(4, 3).spec, [0])) > 0)")
+    env = base_env(CONVARITH_CACHE_DIR=str(cache))
+    for _ in ("keep", "read damaged"):
+        result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
+                                text=True, capture_output=True, timeout=120)
+        assert result.returncode == 0 and result.stdout == "True\n", result.stderr
+        _damage_compiled_templates(cache)
+
+
+@pytest.mark.integration
+def test_a_command_reads_damaged_compiled_templates_as_a_miss(tmp_path):
+    cache = tmp_path / "cache"
+    env = base_env(CONVARITH_CACHE_DIR=str(cache))
+    for attempt in ("first", "second"):
+        result = animate_tex(tmp_path, attempt, "-i", "4", "-k", "3", "--out",
+                             f"{attempt}.gif", env=env)
+        assert result.returncode == 0, result.stderr
+        _damage_compiled_templates(cache)
+
+
+def test_compiled_templates_half_written_by_killed_processes_are_removed(tmp_path):
+    from test_concurrency import dead_pid
+    templates = tmp_path / "cache" / "templates"
+    templates.mkdir(parents=True)
+    left = templates / f"__jinja2_0123abcd.cache.{dead_pid()}-k2j4h5g6.tmp"
+    left.write_bytes(b"half")
+    script = ("import convarith\nfrom convarith.render.tikz import render_document\n"
+              "render_document(convarith.conv2d(4, 3).spec, [0])")
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, text=True,
+                            env=base_env(CONVARITH_CACHE_DIR=str(tmp_path / "cache")),
+                            capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert not left.exists()
+    assert [p.name for p in templates.iterdir() if p.name.endswith(".tmp")] == []

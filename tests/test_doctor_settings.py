@@ -75,3 +75,56 @@ def test_a_video_with_a_broken_ffmpeg_setting_is_refused_before_any_work(tmp_pat
     assert result.stderr.startswith(f"convarith: error: IMAGEIO_FFMPEG_EXE is set to "
                                     f"'{program}', which does not exist")
     assert list(tmp_path.iterdir()) == []
+
+
+def impostor(tmp_path, name: str, script: str) -> str:
+    program = tmp_path / "impostors" / name
+    program.parent.mkdir(exist_ok=True)
+    program.write_text(f"#!/bin/sh\n{script}\n")
+    program.chmod(0o755)
+    return str(program)
+
+
+@pytest.mark.parametrize("script", ["exit 1", "echo hello; exit 0"])
+def test_a_pdflatex_setting_naming_another_program_is_reported(tmp_path, script):
+    """PDFLATEX=/bin/false, or a script that is not pdflatex: every figure
+    would fail, so the doctor says so rather than 'ready'."""
+    program = impostor(tmp_path, "pdflatex", script)
+    result = doctor(tmp_path, PDFLATEX=program)
+    assert result.returncode == 1 and result.stderr == ""
+    [line] = [line for line in result.stdout.splitlines()
+              if line.startswith("MISSING pdflatex")]
+    assert f"{program} (from PDFLATEX) answered '--version' with exit status" in line
+    assert "not as pdflatex does; point PDFLATEX at pdflatex" in line
+    assert "MISSING renderer tex" in result.stdout and "Traceback" not in result.stdout
+
+
+def test_a_broken_poppler_program_on_path_is_reported(tmp_path):
+    impostor(tmp_path, "pdftoppm", "echo garbage >&2; exit 3")
+    path = f"{tmp_path / 'impostors'}{os.pathsep}{os.environ['PATH']}"
+    result = doctor(tmp_path, PATH=path)
+    assert result.returncode == 1 and result.stderr == ""
+    [line] = [line for line in result.stdout.splitlines()
+              if line.startswith("MISSING pdftoppm")]
+    assert "answered '-v' with exit status 3 and 'garbage', not as pdftoppm does" in line
+    assert "poppler-utils" in line
+
+
+@pytest.mark.parametrize("value, found", [("maybe", True), ("FALSE", False), (" Off ", False),
+                                          ("yes", False)])
+def test_a_tex_format_setting_that_is_neither_on_nor_off_is_reported(tmp_path, value, found):
+    result = doctor(tmp_path, CONVARITH_TEX_FORMAT=value)
+    assert result.stderr == "" and "Traceback" not in result.stdout
+    lines = [line for line in result.stdout.splitlines()
+             if line.startswith("MISSING CONVARITH_TEX_FORMAT")]
+    assert bool(lines) == found, result.stdout
+    if found:
+        assert f"CONVARITH_TEX_FORMAT is {value!r}, which is neither off" in lines[0]
+
+
+def test_the_tex_format_is_switched_off_in_any_case(monkeypatch):
+    from convarith import settings
+    for value, enabled in (("FALSE", False), (" off", False), ("No", False), ("1", True),
+                           ("maybe", True)):
+        monkeypatch.setenv("CONVARITH_TEX_FORMAT", value)
+        assert settings.tex_format_enabled() is enabled, value

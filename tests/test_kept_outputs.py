@@ -15,7 +15,9 @@ from convarith.errors import ParameterError
 from test_bad_input import ROOT, base_env
 
 KEPT = ["gif/padding_strides.gif", "gif/../gif/dilation.gif", "pdf/padding_strides_03.pdf",
-        "png/numerical_max_pooling_00.png", "conv_arithmetic.pdf"]
+        "png/numerical_max_pooling_00.png", "conv_arithmetic.pdf",
+        # the report's frames of real layers, and make site's pages
+        "figures/resnet_stem_last_row.pdf", "site/index.html", "site/explore.html"]
 
 
 def checkout(tmp_path):
@@ -53,6 +55,31 @@ def test_the_api_refuses_them_too(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ParameterError, match="^path 'gif/padding_strides.gif' is one of"):
         convarith.conv2d(4, 3).save("gif/padding_strides.gif")
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
+
+
+def test_a_chain_and_a_layer_refuse_them_too(tmp_path, monkeypatch):
+    """The new front doors: --layer on the command line, and a chain's save()."""
+    before = checkout(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "linked").symlink_to(tmp_path / "gif")
+    from convarith.chain import chain_of_layers
+    from convarith.model.layers import parse_layer
+    # a chain of layers, as from_module builds one of an nn.Sequential
+    layers = [parse_layer("Conv2d(1, 1, 3)"), parse_layer("Conv2d(1, 1, 3)")]
+    drawn = chain_of_layers(layers, (1, 7, 7), {}, convarith.from_layer)
+    for path in ("gif/padding_strides.gif", "linked/dilation.gif",
+                 "figures/resnet_stem_last_row.pdf"):
+        with pytest.raises(ParameterError, match="is one of the files that 'make' builds"):
+            (drawn if path.endswith(".gif") else convarith.from_layer(
+                "Conv2d(1, 1, 3)", (1, 5, 5))).save(path)
+    result = subprocess.run([sys.executable, "-m", "convarith", "animate", "mine", "--layer",
+                             "Conv2d(1, 1, 3)", "--layer", "Conv2d(1, 1, 3)", "--input",
+                             "1,7,7", "--out", "site/index.html", "--out", "a.gif"],
+                            cwd=tmp_path, env=base_env(), capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2 and "one of the files that 'make' builds" in result.stderr
+    (tmp_path / "linked").unlink()
     assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
 
 

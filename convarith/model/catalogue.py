@@ -109,9 +109,12 @@ def entry(name: str) -> Entry:
 
 #: The files make builds for the catalogue in a checkout (folder: name
 #: pattern): the frames in pdf/ and png/, the GIFs in gif/ that the repository
-#: keeps, and the report.
+#: keeps, the report, and the frames of real layers it prints (figures/).
 BUILT_FILES = {"pdf": r"{name}_[0-9]+\.pdf", "png": r"{name}_[0-9]+\.png",
-               "gif": r"{name}\.gif", ".": r"conv_arithmetic\.pdf"}
+               "gif": r"{name}\.gif", ".": r"conv_arithmetic\.pdf",
+               "figures": r"[A-Za-z0-9_-]+\.pdf"}
+#: What `make site` builds and replaces as a whole (its default target).
+SITE_DIR = "site"
 
 
 def checkouts() -> set[Path]:
@@ -125,17 +128,39 @@ def checkouts() -> set[Path]:
     return found
 
 
+def _same_directory(path: Path, directory: Path) -> bool:
+    """Whether `path` is `directory`, also where the names differ (case on
+    a case-insensitive file system, hard-linked or bind-mounted folders)."""
+    if path == directory.resolve():
+        return True
+    try:
+        return os.path.samefile(path, directory)
+    except OSError:
+        return False
+
+
 def built_by_make(path) -> Path | None:
     """The checkout in which `path` is a file that make builds for the
     catalogue, or None.  Such a file written by hand would look up to date."""
     real = Path(os.path.realpath(Path(path).parent)) / Path(path).name
     names = "|".join(re.escape(entry.name) for entry in CATALOGUE)
     for root in checkouts():
+        site = (root / SITE_DIR).resolve()
+        if any(_same_directory(parent, site) for parent in real.parents):
+            return root
         for folder, pattern in BUILT_FILES.items():
-            if real.parent == (root / folder).resolve() and re.fullmatch(
-                    pattern.format(name=f"({names})"), real.name):
+            if _same_directory(real.parent, root / folder) and re.fullmatch(
+                    pattern.format(name=f"({names})"), real.name,
+                    flags=re.IGNORECASE if _case_blind(real.parent) else 0):
                 return root
     return None
+
+
+def _case_blind(directory: Path) -> bool:
+    """Whether the file system holding `directory` ignores the case of names."""
+    flipped = directory.with_name(directory.name.swapcase())
+    return flipped != directory and os.path.exists(flipped) and os.path.samefile(
+        flipped, directory)
 
 
 def refuse_built_by_make(path, what: str) -> None:
@@ -145,5 +170,5 @@ def refuse_built_by_make(path, what: str) -> None:
     if root is not None:
         raise ParameterError(
             f"{what} is one of the files that 'make' builds in {root} (the catalogue's "
-            "frames and GIFs, and the report); written by other means, make would take "
-            "it for up to date. Choose another path.")
+            "frames and GIFs, the report and its figures, and the site); written by other "
+            "means, make would take it for up to date, or remove it. Choose another path.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
+from numbers import Integral
 from typing import Optional, Sequence, Tuple, Union
 
 from ..errors import ParameterError
@@ -36,21 +37,30 @@ ELEMENTWISE = "elementwise"
 ELEMENT_BYTES = 4
 
 
-def _pair(name: str, value, minimum: int) -> Pair:
+def _whole(value) -> bool:
+    """A whole number as PyTorch takes one: an int or numpy's, never True or 1.0."""
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def _pair(name: str, value, minimum: int, single: bool = True) -> Pair:
+    """(height, width) from a number or a pair; PyTorch also takes a
+    one-element sequence for both, except (`single` False) as a
+    convolution's kernel size, whose weight would then lack an axis."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(values) != 2 or not all(isinstance(v, int) and not isinstance(v, bool)
-                                   for v in values):
+    if single and len(values) == 1:
+        values = values * 2
+    if len(values) != 2 or not all(_whole(v) for v in values):
         raise ParameterError(f"{name} must be a whole number or a pair of them, "
                              f"not {value!r}.")
     if min(values) < minimum:
         raise ParameterError(f"{name} must be at least {minimum}, not {value!r}.")
-    return values
+    return int(values[0]), int(values[1])
 
 
 def _count(name: str, value) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+    if not _whole(value) or value < 1:
         raise ParameterError(f"{name} must be a whole number of at least 1, not {value!r}.")
-    return value
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -86,13 +96,13 @@ class Layer:
 
     def channels(self, in_channels: int) -> Tuple[int, int]:
         """(input, output) channels for an input with `in_channels`."""
-        if self.pooling:
+        if self.pooling and (self.op != ELEMENTWISE or self.in_channels is None):
             return in_channels, in_channels
         if in_channels != self.in_channels:
             raise ParameterError(
                 f"{self.name()} expects an input with {self.in_channels} channels, but it "
                 f"has {in_channels}.")
-        return self.in_channels, self.out_channels
+        return self.in_channels, self.out_channels or in_channels
 
     def name(self) -> str:
         """The layer as one writes it in PyTorch, defaults left out."""
@@ -151,9 +161,12 @@ class Layer:
         return tuple(axes)
 
 
-def elementwise_layer(label: str, parameters: int = 0) -> Layer:
-    """A layer that keeps its input's shape (ReLU, BatchNorm2d, ...), with its parameters."""
-    return Layer(op=ELEMENTWISE, kernel_size=(1, 1), label=label, own_parameters=parameters)
+def elementwise_layer(label: str, parameters: int = 0,
+                      expects: Optional[int] = None) -> Layer:
+    """A layer that keeps its input's shape (ReLU, BatchNorm2d, ...), with its
+    parameters and, for a normalisation, the channels its input must have."""
+    return Layer(op=ELEMENTWISE, kernel_size=(1, 1), label=label, own_parameters=parameters,
+                 in_channels=expects)
 
 
 def _size_text(pair: Pair) -> str:
@@ -171,10 +184,10 @@ def make_layer(op: str, **options) -> Layer:
         raise ParameterError(f"{op} takes no {', '.join(sorted(unknown))}.")
     if "kernel_size" not in options:
         raise ParameterError(f"{op} needs kernel_size.")
-    kernel = _pair("kernel_size", options["kernel_size"], 1)
-    stride = options.get("stride")
-    stride = kernel if pooling and stride is None else _pair("stride", 1 if stride is None
-                                                             else stride, 1)
+    kernel = _pair("kernel_size", options["kernel_size"], 1, single=pooling)
+    # Only pooling takes stride=None (the kernel size), as in PyTorch.
+    stride = options.get("stride", None if pooling else 1)
+    stride = kernel if pooling and stride is None else _pair("stride", stride, 1)
     padding = options.get("padding", 0)
     if isinstance(padding, str) and not pooling and op == "conv2d":
         if padding not in ("same", "valid"):
@@ -232,16 +245,82 @@ SHAPE_KEEPING = ("ReLU", "ReLU6", "LeakyReLU", "GELU", "SiLU", "Sigmoid", "Tanh"
                  "BatchNorm2d", "InstanceNorm2d", "GroupNorm")
 
 
+#: Normalisations, their parameters in order, and whether each, by
+#: default, learns a scale and shift (affine) and keeps running statistics.
+NORMALISATIONS = {
+    "BatchNorm2d": (("num_features", "eps", "momentum", "affine", "track_running_stats"),
+                    True, True),
+    "InstanceNorm2d": (("num_features", "eps", "momentum", "affine", "track_running_stats"),
+                       False, False),
+    "GroupNorm": (("num_groups", "num_channels", "eps", "affine"), True, False),
+}
+
+
+def _normalisation(name: str, args: list, kwargs: dict) -> Tuple[Optional[int], int]:
+    """(the channels its input must have, or None; the parameters it learns)
+    of a normalisation written as in PyTorch, checked as PyTorch checks it."""
+    names, affine, running = NORMALISATIONS[name]
+    if len(args) > len(names):
+        raise ParameterError(f"{name} takes at most {len(names)} arguments, not {len(args)}.")
+    options = dict(zip(names, args))
+    for key, value in kwargs.items():
+        if key not in names:
+            raise ParameterError(f"{name} takes no {key}.")
+        if key in options:
+            raise ParameterError(f"{name} got {key} twice.")
+        options[key] = value
+    channels_key = "num_channels" if name == "GroupNorm" else "num_features"
+    for key in ("num_groups", channels_key)[name != "GroupNorm":]:
+        if key not in options:
+            raise ParameterError(f"{name} needs {key}, e.g. {name}(64)"
+                                 if name != "GroupNorm" else
+                                 f"{name} needs num_groups and num_channels, e.g. "
+                                 f"GroupNorm(8, 64).")
+        options[key] = _count(key, options[key])
+    for key, default in (("affine", affine), ("track_running_stats", running)):
+        options.setdefault(key, default)
+        if not isinstance(options[key], bool):
+            raise ParameterError(f"{key} must be True or False, not {options[key]!r}.")
+    channels = options[channels_key]
+    if name == "GroupNorm" and channels % options["num_groups"]:
+        raise ParameterError(f"num_channels ({channels}) must be divisible by num_groups "
+                             f"({options['num_groups']}), as in PyTorch.")
+    # Scale and shift, or running statistics, are one per channel: the
+    # input must have that many (PyTorch refuses it otherwise).
+    per_channel = options["affine"] or options.get("track_running_stats", False)
+    return (channels if per_channel else None), (2 * channels if options["affine"] else 0)
+
+
 def _shape_keeping(name: str, args: list, kwargs: dict) -> Layer:
     """An activation or normalisation written as in PyTorch, with the
     parameters it learns (a normalisation's scale and shift, by default)."""
-    channels = {"BatchNorm2d": 0, "InstanceNorm2d": 0, "GroupNorm": 1}.get(name)
-    parameters = 0
-    if channels is not None and len(args) > channels:
-        learns = kwargs.get("affine", name != "InstanceNorm2d")
-        parameters = 2 * int(args[channels]) if learns else 0
+    expects, parameters = None, 0
+    if name in NORMALISATIONS:
+        expects, parameters = _normalisation(name, args, kwargs)
     shown = ", ".join([*(repr(a) for a in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
-    return elementwise_layer(f"{name}({shown})", parameters)
+    return elementwise_layer(f"{name}({shown})", parameters, expects)
+
+
+def _literal(node):
+    """A literal argument, or a ParameterError: only numbers, strings,
+    True/False, None and tuples or lists of them are read, nothing evaluated."""
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        value = None
+        plain = False
+    else:
+        plain = _plain(value)
+    if not plain:
+        raise ParameterError("A layer's arguments must be plain numbers, pairs, strings, "
+                             "True/False or None, not " + repr(ast.unparse(node)) + ".")
+    return value
+
+
+def _plain(value) -> bool:
+    if isinstance(value, (tuple, list)):
+        return all(_plain(item) for item in value)
+    return value is None or isinstance(value, (bool, int, float, str))
 
 
 def parse_layer(text: str) -> Layer:
@@ -253,25 +332,20 @@ def parse_layer(text: str) -> Layer:
         call = None
     name = getattr(getattr(call, "func", None), "attr", None) or getattr(
         getattr(call, "func", None), "id", None)
+    if isinstance(call, ast.Call) and any(kw.arg is None for kw in call.keywords):
+        raise ParameterError(f"{text!r} unpacks its arguments with **; write each one "
+                             "out, as in Conv2d(3, 64, 7, stride=2, padding=3).")
     if isinstance(call, ast.Call) and name in SHAPE_KEEPING:
-        try:
-            return _shape_keeping(name, [ast.literal_eval(a) for a in call.args],
-                                  {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords})
-        except (ValueError, TypeError):
-            raise ParameterError(f"The arguments of {text!r} must be plain numbers, pairs, "
-                                 "strings or True/False.") from None
+        return _shape_keeping(name, [_literal(a) for a in call.args],
+                              {kw.arg: _literal(kw.value) for kw in call.keywords})
     if not isinstance(call, ast.Call) or name not in MODULES:
         raise ParameterError(f"{text!r} is not a layer written as in PyTorch, such as "
                              "Conv2d(3, 64, 7, stride=2, padding=3); the layers are "
                              f"{', '.join(MODULES)}, and in a chain activations and "
                              "normalisations such as ReLU() or BatchNorm2d(64).")
     op, names = MODULES[name]
-    try:
-        args = [ast.literal_eval(arg) for arg in call.args]
-        kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
-    except ValueError:
-        raise ParameterError(f"The arguments of {text!r} must be plain numbers, pairs, "
-                             "strings or True/False.") from None
+    args = [_literal(arg) for arg in call.args]
+    kwargs = {kw.arg: _literal(kw.value) for kw in call.keywords}
     if len(args) > len(names):
         raise ParameterError(f"{name} takes at most {len(names)} arguments, "
                              f"not {len(args)}.")
@@ -286,11 +360,15 @@ def parse_layer(text: str) -> Layer:
 
 def input_shape(shape: Sequence[int]) -> Tuple[int, int, int, int]:
     """(N, C, H, W) from a shape as torch users write it: (N, C, H, W) or (C, H, W)."""
-    shape = tuple(shape)
-    if len(shape) == 3:
+    given = shape
+    try:
+        shape = None if isinstance(shape, (str, bytes)) else tuple(shape)
+    except TypeError:
+        shape = None
+    if shape is not None and len(shape) == 3:
         shape = (1, *shape)
-    if len(shape) != 4 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1
-                                  for v in shape):
+    if shape is None or len(shape) != 4 or not all(_whole(v) and v >= 1 for v in shape):
+        shown = tuple(given) if isinstance(given, (tuple, list)) else given
         raise ParameterError(f"The input's shape must be (N, C, H, W) or (C, H, W) of whole "
-                             f"numbers of at least 1, not {tuple(shape)!r}.")
-    return shape
+                             f"numbers of at least 1, not {shown!r}.")
+    return tuple(int(v) for v in shape)

@@ -62,7 +62,9 @@ def padding_pair(value, words: Vocabulary = KEYWORDS) -> tuple[str | None, tuple
     """(name, (height, width)): a named padding ('same', 'causal'; 'valid' is
     no padding) with (0, 0), or None with the numbers."""
     if isinstance(value, str):
-        named = value.strip().lower()
+        # The command line is lenient with its text; the API spells them as
+        # PyTorch does, which refuses 'SAME'.
+        named = value if words.style == "keyword" else value.strip().lower()
         if named in NAMED_PADDINGS:
             return (None if named == "valid" else named), (0, 0)
     elif _shape(value) is not None:

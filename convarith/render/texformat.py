@@ -56,7 +56,7 @@ def preamble_tex() -> str:
 def _stamp(path: str) -> list | None:
     try:
         status = os.stat(path)
-    except OSError:
+    except (OSError, ValueError):   # a damaged list may name no possible file
         return None
     return [status.st_size, status.st_mtime_ns]
 
