@@ -118,3 +118,31 @@ def test_from_module_refuses_what_the_module_would_not_take():
     good = nn.Sequential(nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3))
     with pytest.raises(ParameterError, match="caption="):
         convarith.from_module(good, (1, 9, 9), caption=1)
+
+
+#: Activations written as in PyTorch, some of which its constructors refuse.
+ACTIVATION_TEXTS = [
+    "ReLU()", "ReLU(True)", "ReLU(inplace=True)", "ReLU(1, 2, 3)", "ReLU(foo=1)",
+    "ReLU(True, inplace=True)", "LeakyReLU(0.2)", "LeakyReLU(0.2, True, 3)", "GELU('tanh')",
+    "Dropout(0.5)", "Dropout(1.5)", "Dropout(-0.1)", "Dropout('a')", "Dropout2d(p=0.1)",
+    "Sigmoid()", "Sigmoid(1, 2)", "Tanh(x=1)", "Identity(5, x=3)", "ELU(1.0, False, 3)",
+    "Hardswish(True, True)", "SiLU(inplace=False)", "Mish(1, 2)",
+]
+
+
+@pytest.mark.parametrize("text", ACTIVATION_TEXTS)
+def test_an_activation_is_refused_exactly_when_torch_refuses_it(text):
+    nn = pytest.importorskip("torch.nn")
+    try:
+        eval("nn." + text, {"nn": nn})
+    except (TypeError, ValueError):
+        torch_takes = False
+    else:
+        torch_takes = True
+    try:
+        convarith.describe([text], (1, 3, 8, 8))
+    except ParameterError as error:
+        assert text.split("(")[0] in str(error) and "\n" not in str(error)
+        assert not torch_takes, f"{text} is refused, though torch takes it: {error}"
+    else:
+        assert torch_takes, f"{text} is taken, though torch refuses it"

@@ -245,6 +245,39 @@ SHAPE_KEEPING = ("ReLU", "ReLU6", "LeakyReLU", "GELU", "SiLU", "Sigmoid", "Tanh"
                  "BatchNorm2d", "InstanceNorm2d", "GroupNorm")
 
 
+#: Activations and other shape-keeping layers that learn nothing, with the
+#: parameters PyTorch's constructor takes, in order (None: any, ignored).
+ACTIVATIONS = {
+    "ReLU": ("inplace",), "ReLU6": ("inplace",), "SiLU": ("inplace",),
+    "Hardswish": ("inplace",), "Hardsigmoid": ("inplace",), "Mish": ("inplace",),
+    "LeakyReLU": ("negative_slope", "inplace"), "ELU": ("alpha", "inplace"),
+    "GELU": ("approximate",), "Dropout": ("p", "inplace"), "Dropout2d": ("p", "inplace"),
+    "Sigmoid": (), "Tanh": (), "Identity": None,
+}
+
+
+def _activation(name: str, args: list, kwargs: dict) -> None:
+    """Refuse what PyTorch's constructor of the activation `name` refuses."""
+    names = ACTIVATIONS[name]
+    if names is None:
+        return
+    takes = f"({', '.join(names)})" if names else "none"
+    if len(args) > len(names):
+        raise ParameterError(f"{name} takes at most {len(names)} argument"
+                             f"{'' if len(names) == 1 else 's'} {takes}, not {len(args)}.")
+    options = dict(zip(names, args))
+    for key, value in kwargs.items():
+        if key not in names:
+            raise ParameterError(f"{name} takes no {key}; its arguments: {takes}.")
+        if key in options:
+            raise ParameterError(f"{name} got {key} twice.")
+        options[key] = value
+    if "p" in options:
+        p = options["p"]
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+            raise ParameterError(f"{name}'s p is a probability from 0 to 1, not {p!r}.")
+
+
 #: Normalisations, their parameters in order, and whether each, by
 #: default, learns a scale and shift (affine) and keeps running statistics.
 NORMALISATIONS = {
@@ -297,6 +330,8 @@ def _shape_keeping(name: str, args: list, kwargs: dict) -> Layer:
     expects, parameters = None, 0
     if name in NORMALISATIONS:
         expects, parameters = _normalisation(name, args, kwargs)
+    else:
+        _activation(name, args, kwargs)
     shown = ", ".join([*(repr(a) for a in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
     return elementwise_layer(f"{name}({shown})", parameters, expects)
 
