@@ -97,6 +97,18 @@ def module_given(module, tensor):
     elif len(shape) != 3:
         raise ParameterError(f"input= must be a tensor of shape (1, C, H, W) or (C, H, W), "
                              f"not {shape}.")
+    # The module itself says whether it takes the tensor (its dtype, its
+    # channels): a figure draws only what the layer computes.
+    channels = getattr(module, "in_channels", tensor.shape[0])
+    height, width = tensor.shape[1:]
+    try:
+        with torch.no_grad():
+            module(tensor[None])
+    except (RuntimeError, TypeError, ValueError) as error:
+        said = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise ParameterError(f"The module refuses input= (a {tensor.dtype} tensor of shape "
+                             f"{shape}): {said.rstrip('.')}. Give a tensor it takes, such "
+                             f"as torch.rand(1, {channels}, {height}, {width}).") from None
     weight = getattr(module, "weight", None)
     bias = getattr(module, "bias", None)
     return Given(input=frozen(tensor.detach().double().tolist()),

@@ -146,3 +146,16 @@ def test_an_activation_is_refused_exactly_when_torch_refuses_it(text):
         assert not torch_takes, f"{text} is refused, though torch takes it: {error}"
     else:
         assert torch_takes, f"{text} is taken, though torch refuses it"
+
+
+@pytest.mark.parametrize("dtype, channels", [("int64", 1), ("float64", 1), ("float32", 2)])
+def test_from_module_refuses_an_input_the_module_refuses(dtype, channels):
+    torch = pytest.importorskip("torch")
+    module = torch.nn.Conv2d(1, 1, 3)
+    tensor = (torch.rand(1, channels, 5, 5) * 4).to(getattr(torch, dtype))
+    with pytest.raises(RuntimeError):
+        module(tensor)
+    with pytest.raises(ParameterError, match=r"The module refuses input= .*torch\.rand\(1, 1,"):
+        convarith.from_module(module, numerical=True, input=tensor)
+    assert convarith.from_module(module, numerical=True,
+                                 input=torch.rand(1, 1, 5, 5)).spec.input_size == (5, 5)
