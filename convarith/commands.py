@@ -67,6 +67,7 @@ def produce_figure(argv: Sequence[str], prog: str = "produce_figure") -> int:
     steps = parse_step(args.step, spec)
     if not args.describe:
         check_output_path(args.pdf_dir, "--pdf-dir", directory=True)
+        _refuse_other_catalogue_frames(spec, Path(args.pdf_dir))
     if args.describe:
         json.dump(describe(spec), sys.stdout)
         sys.stdout.write("\n")
@@ -74,6 +75,26 @@ def produce_figure(argv: Sequence[str], prog: str = "produce_figure") -> int:
     from .build import build_pdfs
     build_pdfs(spec, steps, Path(args.pdf_dir))
     return 0
+
+
+def _refuse_other_catalogue_frames(spec: FigureSpec, pdf_dir: Path) -> None:
+    """make builds a catalogue animation's frames in a checkout's pdf/ from the
+    catalogue's parameters: frames of other parameters under its name would
+    look up to date to make, and go into its GIF and the report."""
+    from .cli import catalogue_spec
+    from .model.catalogue import built_by_make, entry
+    try:
+        known = entry(spec.name)
+    except KeyError:
+        return
+    if (built_by_make(pdf_dir / f"{spec.name}_00.pdf") is not None
+            and spec != catalogue_spec(known)):
+        raise ParameterError(
+            f"'{spec.name}' is an animation of the catalogue, whose frames in "
+            f"{pdf_dir}/ make builds from its own parameters ({known.kind} {known.flags}); "
+            "frames of other parameters there would look up to date to make and go into "
+            f"its GIF and the report. Give the figure another name, e.g. 'my_{spec.name}', "
+            "or another --pdf-dir.")
 
 
 def animate_parser(prog: str = "animate", frames: bool = True) -> ArgumentParser:

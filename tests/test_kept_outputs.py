@@ -125,3 +125,19 @@ def test_running_out_of_memory_midway_changes_no_file(tmp_path, monkeypatch, cap
     assert code == 3 and "Not enough memory" in err and "no file was changed" in err
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")
                   if p.is_file()) == []
+
+
+@pytest.mark.parametrize("program", ["produce_figure", "convarith"])
+def test_frames_of_other_parameters_under_a_catalogue_name_are_refused(tmp_path, program):
+    """make runs bin/produce_figure with the catalogue's parameters; other ones
+    would leave pdf/ holding frames make takes for the catalogue's."""
+    before = checkout(tmp_path)
+    command = ([str(ROOT / "bin" / "produce_figure")] if program == "produce_figure"
+               else ["-m", "convarith", "figure"])
+    result = subprocess.run([sys.executable, *command, "arithmetic", "padding_strides", "0",
+                             "-i", "6", "-k", "3"], cwd=tmp_path, env=base_env(),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "make builds from its own parameters" in result.stderr
+    assert "my_padding_strides" in result.stderr and result.stderr.count("\n") == 1
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
