@@ -256,11 +256,9 @@ ACTIVATIONS = {
 }
 
 
-def _activation(name: str, args: list, kwargs: dict) -> None:
-    """Refuse what PyTorch's constructor of the activation `name` refuses."""
-    names = ACTIVATIONS[name]
-    if names is None:
-        return
+def _arguments(name: str, names: Sequence[str], args: list, kwargs: dict) -> dict:
+    """The arguments of a constructor written as in PyTorch, by name: at most
+    one value each, and only the names it takes."""
     takes = f"({', '.join(names)})" if names else "none"
     if len(args) > len(names):
         raise ParameterError(f"{name} takes at most {len(names)} argument"
@@ -272,6 +270,15 @@ def _activation(name: str, args: list, kwargs: dict) -> None:
         if key in options:
             raise ParameterError(f"{name} got {key} twice.")
         options[key] = value
+    return options
+
+
+def _activation(name: str, args: list, kwargs: dict) -> None:
+    """Refuse what PyTorch's constructor of the activation `name` refuses."""
+    names = ACTIVATIONS[name]
+    if names is None:
+        return
+    options = _arguments(name, names, args, kwargs)
     if "p" in options:
         p = options["p"]
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
@@ -293,15 +300,7 @@ def _normalisation(name: str, args: list, kwargs: dict) -> Tuple[Optional[int], 
     """(the channels its input must have, or None; the parameters it learns)
     of a normalisation written as in PyTorch, checked as PyTorch checks it."""
     names, affine, running = NORMALISATIONS[name]
-    if len(args) > len(names):
-        raise ParameterError(f"{name} takes at most {len(names)} arguments, not {len(args)}.")
-    options = dict(zip(names, args))
-    for key, value in kwargs.items():
-        if key not in names:
-            raise ParameterError(f"{name} takes no {key}.")
-        if key in options:
-            raise ParameterError(f"{name} got {key} twice.")
-        options[key] = value
+    options = _arguments(name, names, args, kwargs)
     channels_key = "num_channels" if name == "GroupNorm" else "num_features"
     for key in ("num_groups", channels_key)[name != "GroupNorm":]:
         if key not in options:
