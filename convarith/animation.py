@@ -306,41 +306,49 @@ class Animation:
         them, as the command line does, and the file is written under a
         temporary name and moved into place."""
         from .export.timing import check_timing
-        from .export.writers import check_outputs, write_outputs
-        from .files import check_output_path, sweep_dead_workdirs
+        from .files import check_output_path
         from .model.vocabulary import KEYWORDS
         timing = check_timing(fps, hold_last, KEYWORDS)
         target = check_output_path(os.fspath(path) if isinstance(path, os.PathLike) else path,
                                    "path")
+        [written] = self._write([target], timing, KEYWORDS, "path")
+        return written
+
+    def _write(self, targets, timing, words, given_as: str) -> list[Path]:
+        """Write every target (paths already checked as paths): each is
+        checked against its format's limits before any is drawn, and all
+        are moved into place together once every one is complete."""
+        from .export.writers import check_outputs, write_outputs
+        from .files import sweep_dead_workdirs
         from .model.catalogue import refuse_built_by_make
-        refuse_built_by_make(target, f"path '{target}'")
-        [(_, writer)] = check_outputs(self, [target], "path")
+        for target in targets:
+            refuse_built_by_make(target, f"{given_as} '{target}'")
+        checked = check_outputs(self, targets, given_as, words)
         # What killed saves left in the temporary directory.
         sweep_dead_workdirs()
         # A storyboard is drawn from its own sheet, a player from its own
-        # SVG: the frames are not needed.
-        frames = self._streamed() if writer.frames else contextlib.nullcontext(self)
-        with frames as rendering:
-            [written] = write_outputs(rendering, [target], timing, given_as="path")
-        return written
+        # SVG: the frames are needed only by the formats that read them.
+        from .build import memory_guard
+        frames = (self._streamed() if any(writer.frames for _, writer in checked)
+                  else contextlib.nullcontext(self))
+        with memory_guard(self.spec.name, self.dpi, words["dpi"]), frames as rendering:
+            return write_outputs(rendering, targets, timing, given_as=given_as, words=words)
 
     @contextlib.contextmanager
     def _streamed(self):
         """This animation with frames rendered as a writer reads them: never
         all in memory, and never the images frames() hands out."""
-        from .build import memory_guard
-        with memory_guard(self.spec.name, self.dpi, "dpi"):
-            if self._given_frames is not None:
-                yield self
-            elif self.renderer == "native":
-                from .render.native_png import NativeFrames
-                shown = self.presented()
-                yield self._alike(frames=NativeFrames(shown.scene, shown.dpi, shown.line_scale))
-            else:
-                from .render.raster import PageFrames
-                pages = list(self.step_pdfs().values())
-                with _page_files(self.spec, self.steps, pages) as paths:
-                    yield self._alike(step_pdfs=pages, frames=PageFrames(paths, self.dpi))
+        if self._given_frames is not None:
+            yield self
+        elif self.renderer == "native":
+            from .render.native_png import NativeFrames
+            shown = self.presented()
+            yield self._alike(frames=NativeFrames(shown.scene, shown.dpi, shown.line_scale))
+        else:
+            from .render.raster import PageFrames
+            pages = list(self.step_pdfs().values())
+            with _page_files(self.spec, self.steps, pages) as paths:
+                yield self._alike(step_pdfs=pages, frames=PageFrames(paths, self.dpi))
 
     def _alike(self, **given) -> "Animation":
         """The same animation (its steps, look and numbers), with `given`
