@@ -276,6 +276,9 @@ class Animation:
         steps as fit legibly, rasterised at `dpi`."""
         if self.renderer != "native":
             self._check_sheet(picture=False)
+        else:
+            from .export.limits import check_pages
+            check_pages(self)
         if self.renderer == "native":
             import io
 

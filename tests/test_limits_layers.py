@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 import convarith
 from convarith.errors import ParameterError
-from convarith.settings import MAX_VIDEO_PIXELS
+from convarith.settings import MAX_FRAME_PIXELS, MAX_VIDEO_PIXELS
 from test_api_save import count_rendered_frames
 from test_bad_input import base_env, run_program
 
@@ -138,11 +138,11 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 @pytest.mark.slow
 def test_a_chain_streams_its_frames(tmp_path):
-    """16 frames of 18 megapixels, 860 MB if all were held at once (as a
+    """16 frames of 26 megapixels, 1.2 GB if all were held at once (as a
     chain did, at 2.4 GB peak): the writer holds a few."""
     result = subprocess.run(
         [sys.executable, "-c", PEAK, "animate", "ch", "--layer", "Conv2d(4, 8, 3)",
-         "--layer", "Conv2d(8, 4, 3)", "--input", "4,12,12", "--dpi", "400", "--out",
+         "--layer", "Conv2d(8, 4, 3)", "--input", "4,12,12", "--dpi", "480", "--out",
          str(tmp_path / "a.gif")], env=base_env(), capture_output=True, text=True,
         timeout=1800)
     assert result.returncode == 0, result.stderr
@@ -151,3 +151,30 @@ def test_a_chain_streams_its_frames(tmp_path):
         assert gif.n_frames == 16
     peak_bytes = int(result.stdout.split()[-1]) * 1024
     assert peak_bytes < 0.75 * held, (peak_bytes, held)
+
+
+def test_a_native_pdf_storyboard_keeps_its_pages_within_the_picture_limit(tmp_path,
+                                                                          monkeypatch):
+    """Each page is drawn as a picture of the paper's size: at 1200 dpi an A4
+    page would be 139 megapixels, so the resolution is refused before any
+    work with the highest that fits, and at that one the page is drawn."""
+    from pypdf import PdfReader
+    layer = convarith.conv2d(3, 2)
+    layer.dpi = 1200
+    rendered = count_rendered_frames(monkeypatch)
+    with pytest.raises(ParameterError, match=r"page \(A4\).*use dpi=(\d+) or lower") as caught:
+        layer.save(tmp_path / "a.pdf")
+    with pytest.raises(ParameterError, match=r"page \(A4\)"):
+        layer.storyboard_pdf()
+    assert rendered == [] and list(tmp_path.iterdir()) == []
+    layer.dpi = int(re.search(r"dpi=(\d+)", str(caught.value))[1])
+    layer.save(tmp_path / "a.pdf")
+    [page] = PdfReader(tmp_path / "a.pdf").pages
+    [image] = [xobject.get_object() for xobject in page["/Resources"]["/XObject"].values()]
+    width, height = image["/Width"], image["/Height"]
+    assert 0.99 * MAX_FRAME_PIXELS < width * height <= MAX_FRAME_PIXELS
+    result = run_program("convarith", ["animate", "x", "-i", "3", "-k", "2", "--out", "b.pdf",
+                                       "--page-size", "letter", "--dpi", "700"], tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "page (letter)" in result.stderr and "use --dpi 654 or lower" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]

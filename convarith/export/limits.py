@@ -185,3 +185,19 @@ def check_storyboard(rendering, words: Vocabulary = KEYWORDS, picture: bool = Fa
         check_dpi(rendering.dpi, words)
         _check_picture(sheet, rendering.dpi, MAX_FRAME_PIXELS,
                        f"the storyboard of '{spec.name}'", words)
+
+
+def check_pages(rendering, words: Vocabulary = KEYWORDS) -> None:
+    """Refuse a native PDF storyboard whose pages, each drawn as a picture
+    of the paper's size at the chosen resolution, are above MAX_FRAME_PIXELS
+    (an A4 page at 1200 dpi is 139 megapixels)."""
+    from ..render.storyboard import page_pixels
+    spec = getattr(rendering, "spec", None)
+    if spec is None:
+        return
+    dpi = check_dpi(rendering.dpi, words)
+    page = rendering.page_size
+    _check_picture(lambda resolution: page_pixels(page, resolution), dpi, MAX_FRAME_PIXELS,
+                   f"a page ({page.upper() if page == 'a4' else page}) of the storyboard of "
+                   f"'{spec.name}'", words)
+

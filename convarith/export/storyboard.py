@@ -61,6 +61,9 @@ def _check_pdf(rendering, words) -> None:
     PDF goes onto pages of paper, each drawn on its own."""
     if rendering.renderer != "native":
         _check_sheet(False, False)(rendering, words)
+    else:
+        from .limits import check_pages
+        check_pages(rendering, words)
 
 
 @register(".pdf", "storyboard", check=_check_pdf, frames=False)
