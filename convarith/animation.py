@@ -274,31 +274,28 @@ class Animation:
         """All steps on paper: one vector page from TeX; from the native
         renderer, pages of `page_size` (A4 or Letter), each holding as many
         steps as fit legibly, rasterised at `dpi`."""
-        if self.renderer != "native":
-            self._check_sheet(picture=False)
-        else:
-            from .export.limits import check_pages
-            check_pages(self)
         if self.renderer == "native":
             import io
-
-            from .render.native_png import svg_to_image
-            from .render.storyboard import storyboard_pages
-            from .scene.meaning import step_label
-            shown = self.presented()
-            labels = [step_label(self.spec, step) for step in self.steps]
-            from pypdf import PdfReader, PdfWriter
-            book = PdfWriter()
-            # one page at a time: only the compressed pages stay in memory
-            for page in storyboard_pages(shown.scene, labels, self.page_size, self.dpi,
-                                         shown.line_scale):
-                single = io.BytesIO()
-                svg_to_image(page).save(single, format="PDF", resolution=float(self.dpi))
-                book.append(PdfReader(single))
             out = io.BytesIO()
-            book.write(out)
+            self._write_pages(out)
             return out.getvalue()
+        self._check_sheet(picture=False)
         return _storyboard_pdf(self.spec, render_fingerprint(), self.steps)
+
+    def _write_pages(self, fp) -> None:
+        """The native renderer's PDF storyboard, written to the binary file
+        `fp` page by page: only the page being drawn is in memory."""
+        from .export.limits import check_pages
+        from .export.pdf_pages import write_picture_pdf
+        from .render.native_png import svg_to_image
+        from .render.storyboard import storyboard_pages
+        from .scene.meaning import step_label
+        check_pages(self)
+        shown = self.presented()
+        labels = [step_label(self.spec, step) for step in self.steps]
+        pages = storyboard_pages(shown.scene, labels, self.page_size, self.dpi,
+                                 shown.line_scale)
+        write_picture_pdf(fp, (svg_to_image(page) for page in pages), self.dpi)
 
     def save(self, path, fps: float = 1.0, hold_last: float = 0.0) -> Path:
         """Write `path` in the format its suffix chooses (.gif, .mp4, .webm,

@@ -68,7 +68,11 @@ def _check_pdf(rendering, words) -> None:
 
 @register(".pdf", "storyboard", check=_check_pdf, frames=False)
 def write_storyboard_pdf(target: Path, rendering, timing) -> None:
-    target.write_bytes(rendering.storyboard_pdf())
+    if rendering.renderer == "native":
+        with open(target, "wb") as handle:      # page by page
+            rendering._write_pages(handle)
+    else:
+        target.write_bytes(rendering.storyboard_pdf())
 
 
 @register(".svg", "storyboard", check=_check_sheet(False, False), frames=False)
