@@ -201,3 +201,26 @@ def test_a_native_pdf_storyboard_is_written_page_by_page(tmp_path):
     size = (tmp_path / "board.pdf").stat().st_size
     assert len(PdfReader(tmp_path / "board.pdf").pages) == 20
     assert peak < 0.75 * size, (peak, size)
+
+
+def test_a_chain_out_of_memory_says_so_and_changes_no_file(tmp_path, monkeypatch):
+    """Memory running out halfway through a chain's frames was a bare
+    MemoryError; now it is the message an animation gives, and true: the
+    file that was there is whole, and nothing is left beside it."""
+    from convarith.errors import ToolError
+    from convarith.render import native_png
+    drawn, made = chain(), []
+    drawn.dpi = 20
+    original = native_png.svg_to_image
+
+    def runs_out(svg):
+        made.append(1)
+        if len(made) > 3:
+            raise MemoryError
+        return original(svg)
+    monkeypatch.setattr(native_png, "svg_to_image", runs_out)
+    (tmp_path / "a.webp").write_bytes(b"kept")
+    with pytest.raises(ToolError, match="Not enough memory.*no file was changed.*lower dpi"):
+        drawn.save(tmp_path / "a.webp")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.webp"]
+    assert (tmp_path / "a.webp").read_bytes() == b"kept"
