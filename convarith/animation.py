@@ -209,13 +209,22 @@ class Animation:
 
     def frames(self):
         """Every step as a PIL RGB image, at `dpi`: a list of images that are
-        the caller's to change (rendering again reuses the frames, never
-        these images), or a streaming sequence (re-iterable, with len())."""
+        the caller's to change (rendering again reuses the frames when they
+        take at most 256 MB, never these images), or a streaming sequence
+        (re-iterable, with len())."""
         if self._given_frames is not None:
             return self._given_frames
         from .export.limits import check_frames
         check_frames(self)
         if self.renderer == "native":
+            from .export.limits import drawn_dpi, frame_sizer
+            from .render.native_png import KEEP_BYTES
+            width, height = frame_sizer(self)(drawn_dpi(self))
+            if width * height * 3 * len(self.steps) > KEEP_BYTES:
+                # Too many to keep for the session as well as hand out.
+                shown = self.presented()
+                from .render.native_png import NativeFrames
+                return list(NativeFrames(shown.scene, shown.dpi, shown.line_scale)._generate())
             rendered = _native_frames(self.spec, self.dpi, self.steps, self.preset,
                                       self.caption, self.given)
         else:
@@ -363,9 +372,14 @@ class Animation:
         """The animation as a small GIF, for viewers that run no script."""
         from .export.timing import Timing
         from .export.animated import gif_bytes
-        small = self if self.dpi == NOTEBOOK_DPI else self._alike()
+        from .export.limits import check_frames
+        small = self._alike()
         small.dpi = NOTEBOOK_DPI
-        return gif_bytes(small.frames(), Timing())
+        check_frames(small)
+        # Made as the GIF's writer reads them, as save() does: a figure of a
+        # thousand steps would otherwise hold every frame, twice.
+        with small._streamed() as rendering:
+            return gif_bytes(rendering.frames(), Timing())
 
     def _gif_tag(self, gif: bytes) -> str:
         data = base64.b64encode(gif).decode("ascii")

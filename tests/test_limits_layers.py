@@ -224,3 +224,28 @@ def test_a_chain_out_of_memory_says_so_and_changes_no_file(tmp_path, monkeypatch
         drawn.save(tmp_path / "a.webp")
     assert [p.name for p in tmp_path.iterdir()] == ["a.webp"]
     assert (tmp_path / "a.webp").read_bytes() == b"kept"
+
+
+NOTEBOOK = """
+import resource, convarith
+bundle = convarith.conv2d(32, 1, steps="0-159")._repr_mimebundle_()
+assert bundle["image/gif"] and "data-convarith-player" in bundle["text/html"]
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.slow
+def test_the_notebook_display_streams_its_frames():
+    """The GIF beside the notebook's player held every frame twice (a figure
+    of 1,024 steps peaked at 12.5 GB); it is now made as save() makes one."""
+    from convarith.animation import Animation
+    from convarith.export.limits import frame_sizer
+    from convarith.settings import NOTEBOOK_DPI
+    spec = convarith.conv2d(32, 1).spec
+    width, height = frame_sizer(Animation(spec))(NOTEBOOK_DPI)
+    held = 160 * width * height * 3
+    result = subprocess.run([sys.executable, "-c", NOTEBOOK], env=base_env(),
+                            capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stderr
+    peak_bytes = int(result.stdout.split()[-1]) * 1024
+    assert peak_bytes < 0.75 * held, (peak_bytes, held)
