@@ -249,3 +249,19 @@ def test_the_notebook_display_streams_its_frames():
     assert result.returncode == 0, result.stderr
     peak_bytes = int(result.stdout.split()[-1]) * 1024
     assert peak_bytes < 0.75 * held, (peak_bytes, held)
+
+
+def test_a_slides_storyboard_is_measured_at_the_resolution_it_is_drawn(tmp_path):
+    """Slides choose their own resolution (here 77 dpi, for 1920x1080): the
+    sheet was measured at the default 150 dpi instead, so a 15-megapixel
+    sheet was refused with a resolution that slides ignore."""
+    layer = convarith.conv2d(32, 1, preset="slides", steps="0-15")
+    layer.save(tmp_path / "board.png")
+    with Image.open(tmp_path / "board.png") as sheet:
+        assert sheet.width * sheet.height <= MAX_FRAME_PIXELS
+    more = convarith.conv2d(32, 1, preset="slides", steps="0-63")
+    with pytest.raises(ParameterError, match="show fewer steps, or draw it with another "
+                                             "preset") as caught:
+        more.save(tmp_path / "more.png")
+    assert "dpi=" not in str(caught.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["board.png"]

@@ -93,15 +93,22 @@ def _largest_dpi(size, limit: int) -> int:
     return dpi
 
 
-def _check_picture(size, dpi: int, limit: int, what: str, words: Vocabulary) -> None:
+def _check_picture(size, dpi: float, limit: int, what: str, words: Vocabulary,
+                   preset: str | None = None) -> None:
+    """Refuse a picture of `size(dpi)` above `limit` pixels, offering the
+    highest resolution that fits, or when a `preset` chose `dpi` (slides
+    fit a screen), fewer steps."""
     width, height = size(dpi)
     if width * height <= limit:
         return
-    best = _largest_dpi(size, limit)
-    fix = (f"use {words.setting('dpi', best)} or lower" if best >= DPI_RANGE[0]
-           else "use smaller sizes")
+    if preset is not None:
+        fix = f"show fewer {words['steps']}, or draw it with another {words['preset']}"
+    else:
+        best = _largest_dpi(size, limit)
+        fix = (f"use {words.setting('dpi', best)} or lower" if best >= DPI_RANGE[0]
+               else "use smaller sizes")
     raise ParameterError(
-        f"At {dpi} dpi {what} would be {width}x{height} pixels "
+        f"At {dpi:g} dpi {what} would be {width}x{height} pixels "
         f"({megapixels(width * height)} megapixels), above the limit of "
         f"{megapixels(limit)} megapixels that keeps drawing and encoding it within "
         f"memory; {fix}.")
@@ -183,8 +190,9 @@ def check_storyboard(rendering, words: Vocabulary = KEYWORDS, picture: bool = Fa
             f"sizes.")
     if picture:
         check_dpi(rendering.dpi, words)
-        _check_picture(sheet, rendering.dpi, MAX_FRAME_PIXELS,
-                       f"the storyboard of '{spec.name}'", words)
+        drawn = drawn_dpi(rendering)
+        _check_picture(sheet, drawn, MAX_FRAME_PIXELS, f"the storyboard of '{spec.name}'",
+                       words, None if drawn == rendering.dpi else rendering.preset)
 
 
 def check_pages(rendering, words: Vocabulary = KEYWORDS) -> None:
