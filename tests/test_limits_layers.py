@@ -265,3 +265,13 @@ def test_a_slides_storyboard_is_measured_at_the_resolution_it_is_drawn(tmp_path)
         more.save(tmp_path / "more.png")
     assert "dpi=" not in str(caught.value)
     assert [p.name for p in tmp_path.iterdir()] == ["board.png"]
+
+
+@pytest.mark.parametrize("paper, name", [("a4", "A4"), ("letter", "Letter")])
+def test_the_readme_gives_the_highest_resolution_of_a_pdf_page(paper, name):
+    from convarith.export.limits import _largest_dpi
+    from convarith.render.storyboard import page_pixels
+    from test_bad_input import ROOT
+    best = _largest_dpi(lambda dpi: page_pixels(paper, dpi), MAX_FRAME_PIXELS)
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"{name} up to {best}" in readme
