@@ -86,8 +86,10 @@ class Chain:
                 + f" \u2192 {_shape_text(self.links[-1][2])}, {len(self.steps)} frames>")
 
     def describe(self) -> dict:
-        """The chain's per-layer table and total receptive field (convarith.describe)."""
-        return self._description
+        """The chain's per-layer table and total receptive field
+        (convarith.describe): a new copy each call, the caller's to change."""
+        import copy
+        return copy.deepcopy(self._description)
 
     @property
     def dpi(self) -> int:

@@ -275,3 +275,12 @@ def test_the_readme_gives_the_highest_resolution_of_a_pdf_page(paper, name):
     best = _largest_dpi(lambda dpi: page_pixels(paper, dpi), MAX_FRAME_PIXELS)
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert f"{name} up to {best}" in readme
+
+
+def test_a_chains_description_is_the_callers():
+    drawn = chain()
+    table = drawn.describe()
+    pristine = repr(table)
+    table["layers"][0]["output_shape"][1] = 999
+    table["layers"].clear()
+    assert repr(drawn.describe()) == pristine
