@@ -209,13 +209,22 @@ class Animation:
 
     def frames(self):
         """Every step as a PIL RGB image, at `dpi`: a list of images that are
-        the caller's to change (rendering again reuses the frames, never
-        these images), or a streaming sequence (re-iterable, with len())."""
+        the caller's to change (rendering again reuses the frames when they
+        take at most 256 MB, never these images), or a streaming sequence
+        (re-iterable, with len())."""
         if self._given_frames is not None:
             return self._given_frames
         from .export.limits import check_frames
         check_frames(self)
         if self.renderer == "native":
+            from .export.limits import drawn_dpi, frame_sizer
+            from .render.native_png import KEEP_BYTES
+            width, height = frame_sizer(self)(drawn_dpi(self))
+            if width * height * 3 * len(self.steps) > KEEP_BYTES:
+                # Too many to keep for the session as well as hand out.
+                shown = self.presented()
+                from .render.native_png import NativeFrames
+                return list(NativeFrames(shown.scene, shown.dpi, shown.line_scale)._generate())
             rendered = _native_frames(self.spec, self.dpi, self.steps, self.preset,
                                       self.caption, self.given)
         else:
@@ -274,28 +283,28 @@ class Animation:
         """All steps on paper: one vector page from TeX; from the native
         renderer, pages of `page_size` (A4 or Letter), each holding as many
         steps as fit legibly, rasterised at `dpi`."""
-        if self.renderer != "native":
-            self._check_sheet(picture=False)
         if self.renderer == "native":
             import io
-
-            from .render.native_png import svg_to_image
-            from .render.storyboard import storyboard_pages
-            from .scene.meaning import step_label
-            shown = self.presented()
-            labels = [step_label(self.spec, step) for step in self.steps]
-            from pypdf import PdfReader, PdfWriter
-            book = PdfWriter()
-            # one page at a time: only the compressed pages stay in memory
-            for page in storyboard_pages(shown.scene, labels, self.page_size, self.dpi,
-                                         shown.line_scale):
-                single = io.BytesIO()
-                svg_to_image(page).save(single, format="PDF", resolution=float(self.dpi))
-                book.append(PdfReader(single))
             out = io.BytesIO()
-            book.write(out)
+            self._write_pages(out)
             return out.getvalue()
+        self._check_sheet(picture=False)
         return _storyboard_pdf(self.spec, render_fingerprint(), self.steps)
+
+    def _write_pages(self, fp) -> None:
+        """The native renderer's PDF storyboard, written to the binary file
+        `fp` page by page: only the page being drawn is in memory."""
+        from .export.limits import check_pages
+        from .export.pdf_pages import write_picture_pdf
+        from .render.native_png import svg_to_image
+        from .render.storyboard import storyboard_pages
+        from .scene.meaning import step_label
+        check_pages(self)
+        shown = self.presented()
+        labels = [step_label(self.spec, step) for step in self.steps]
+        pages = storyboard_pages(shown.scene, labels, self.page_size, self.dpi,
+                                 shown.line_scale)
+        write_picture_pdf(fp, (svg_to_image(page) for page in pages), self.dpi)
 
     def save(self, path, fps: float = 1.0, hold_last: float = 0.0) -> Path:
         """Write `path` in the format its suffix chooses (.gif, .mp4, .webm,
@@ -306,41 +315,49 @@ class Animation:
         them, as the command line does, and the file is written under a
         temporary name and moved into place."""
         from .export.timing import check_timing
-        from .export.writers import check_outputs, write_outputs
-        from .files import check_output_path, sweep_dead_workdirs
+        from .files import check_output_path
         from .model.vocabulary import KEYWORDS
         timing = check_timing(fps, hold_last, KEYWORDS)
         target = check_output_path(os.fspath(path) if isinstance(path, os.PathLike) else path,
                                    "path")
+        [written] = self._write([target], timing, KEYWORDS, "path")
+        return written
+
+    def _write(self, targets, timing, words, given_as: str) -> list[Path]:
+        """Write every target (paths already checked as paths): each is
+        checked against its format's limits before any is drawn, and all
+        are moved into place together once every one is complete."""
+        from .export.writers import check_outputs, write_outputs
+        from .files import sweep_dead_workdirs
         from .model.catalogue import refuse_built_by_make
-        refuse_built_by_make(target, f"path '{target}'")
-        [(_, writer)] = check_outputs(self, [target], "path")
+        for target in targets:
+            refuse_built_by_make(target, f"{given_as} '{target}'")
+        checked = check_outputs(self, targets, given_as, words)
         # What killed saves left in the temporary directory.
         sweep_dead_workdirs()
         # A storyboard is drawn from its own sheet, a player from its own
-        # SVG: the frames are not needed.
-        frames = self._streamed() if writer.frames else contextlib.nullcontext(self)
-        with frames as rendering:
-            [written] = write_outputs(rendering, [target], timing, given_as="path")
-        return written
+        # SVG: the frames are needed only by the formats that read them.
+        from .build import memory_guard
+        frames = (self._streamed() if any(writer.frames for _, writer in checked)
+                  else contextlib.nullcontext(self))
+        with memory_guard(self.spec.name, self.dpi, words["dpi"]), frames as rendering:
+            return write_outputs(rendering, targets, timing, given_as=given_as, words=words)
 
     @contextlib.contextmanager
     def _streamed(self):
         """This animation with frames rendered as a writer reads them: never
         all in memory, and never the images frames() hands out."""
-        from .build import memory_guard
-        with memory_guard(self.spec.name, self.dpi, "dpi"):
-            if self._given_frames is not None:
-                yield self
-            elif self.renderer == "native":
-                from .render.native_png import NativeFrames
-                shown = self.presented()
-                yield self._alike(frames=NativeFrames(shown.scene, shown.dpi, shown.line_scale))
-            else:
-                from .render.raster import PageFrames
-                pages = list(self.step_pdfs().values())
-                with _page_files(self.spec, self.steps, pages) as paths:
-                    yield self._alike(step_pdfs=pages, frames=PageFrames(paths, self.dpi))
+        if self._given_frames is not None:
+            yield self
+        elif self.renderer == "native":
+            from .render.native_png import NativeFrames
+            shown = self.presented()
+            yield self._alike(frames=NativeFrames(shown.scene, shown.dpi, shown.line_scale))
+        else:
+            from .render.raster import PageFrames
+            pages = list(self.step_pdfs().values())
+            with _page_files(self.spec, self.steps, pages) as paths:
+                yield self._alike(step_pdfs=pages, frames=PageFrames(paths, self.dpi))
 
     def _alike(self, **given) -> "Animation":
         """The same animation (its steps, look and numbers), with `given`
@@ -355,9 +372,14 @@ class Animation:
         """The animation as a small GIF, for viewers that run no script."""
         from .export.timing import Timing
         from .export.animated import gif_bytes
-        small = self if self.dpi == NOTEBOOK_DPI else self._alike()
+        from .export.limits import check_frames
+        small = self._alike()
         small.dpi = NOTEBOOK_DPI
-        return gif_bytes(small.frames(), Timing())
+        check_frames(small)
+        # Made as the GIF's writer reads them, as save() does: a figure of a
+        # thousand steps would otherwise hold every frame, twice.
+        with small._streamed() as rendering:
+            return gif_bytes(rendering.frames(), Timing())
 
     def _gif_tag(self, gif: bytes) -> str:
         data = base64.b64encode(gif).decode("ascii")

@@ -430,15 +430,18 @@ def _animate_layers(args, argv: Sequence[str], timing, prog: str) -> int:
                              f"3,224,224, not {args.input!r}.")
     layers = [parse_layer(text) for text in args.layer]
     drawn = [layer for layer in layers if layer.op != ELEMENTWISE]
-    look = dict(preset=args.preset, caption=args.caption)
+    from .cli import FLAGS, parse_max_steps
+    look = dict(preset=args.preset, caption=args.caption, labels=args.labels,
+                theme=args.theme, max_steps=parse_max_steps(args.max_steps))
     if not drawn:
         raise ParameterError(f"{', '.join(layer.name() for layer in layers)} only keep the "
                              "input's shape: there is nothing to draw; give a convolution "
                              "or a pooling layer.")
     if len(drawn) == 1 and layers[0].op != ELEMENTWISE:
-        if args.steps is not None:
-            look["steps"] = args.steps
         rendering = from_layer(layers[0], shape, **look)
+        if args.steps is not None:
+            from .model.steps import parse_steps
+            rendering.steps = tuple(parse_steps(args.steps, rendering.spec))
         what = (f"{layers[0].name()}: {rendering.spec.steps:,} steps, showing "
                 f"{len(rendering.steps)}")
     else:
@@ -449,12 +452,10 @@ def _animate_layers(args, argv: Sequence[str], timing, prog: str) -> int:
         rendering = chain_of_layers(layers, shape, look, from_layer)
         what = f"a chain of {len(rendering.links)} layers, {len(rendering.steps)} frames"
     if args.dpi is not None:
-        rendering.dpi = args.dpi
-        for animation, *_ in getattr(rendering, "links", ()):
-            animation.dpi = args.dpi
+        rendering.dpi = args.dpi        # a chain's sets each layer's
     outs = output_paths(args, False)
     print(f"{prog}: {args.name}: {what}", file=sys.stderr)
-    for out in outs:
-        written = rendering.save(out, fps=timing.fps, hold_last=timing.hold_last)
-        print(f"{prog}: {Path(out).suffix.lstrip('.'):4s} {written}", file=sys.stderr)
+    # Every output checked before any is drawn, and all moved into place together.
+    for written in rendering._write(outs, timing, FLAGS, "--out"):
+        print(f"{prog}: {written.suffix.lstrip('.'):4s} {written}", file=sys.stderr)
     return 0

@@ -61,11 +61,18 @@ def _check_pdf(rendering, words) -> None:
     PDF goes onto pages of paper, each drawn on its own."""
     if rendering.renderer != "native":
         _check_sheet(False, False)(rendering, words)
+    else:
+        from .limits import check_pages
+        check_pages(rendering, words)
 
 
 @register(".pdf", "storyboard", check=_check_pdf, frames=False)
 def write_storyboard_pdf(target: Path, rendering, timing) -> None:
-    target.write_bytes(rendering.storyboard_pdf())
+    if rendering.renderer == "native":
+        with open(target, "wb") as handle:      # page by page
+            rendering._write_pages(handle)
+    else:
+        target.write_bytes(rendering.storyboard_pdf())
 
 
 @register(".svg", "storyboard", check=_check_sheet(False, False), frames=False)

@@ -94,12 +94,17 @@ def _page_grid(frame: Tuple[int, int], page: Tuple[int, int], dpi: float,
     return best
 
 
+def page_pixels(page: str, dpi: float) -> Tuple[int, int]:
+    """Pixels of a page of paper `page` drawn at `dpi`."""
+    width_pt, height_pt = PAGE_SIZES[page]
+    return math.floor(width_pt * dpi / 72.27), math.floor(height_pt * dpi / 72.27)
+
+
 def storyboard_pages(scene: Scene, labels: Sequence[str], page: str, dpi: float = 150,
                      line_scale: float = 1.0) -> List[str]:
     """The steps on pages of paper size `page` ("a4" or "letter"), in
     order, each page an SVG the paper's size in pixels at `dpi`."""
-    width_pt, height_pt = PAGE_SIZES[page]
-    size = (math.floor(width_pt * dpi / 72.27), math.floor(height_pt * dpi / 72.27))
+    size = page_pixels(page, dpi)
     first = frame_body(scene, 0, dpi, line_scale=line_scale)
     columns, rows, fit = _page_grid(first[:2], size, dpi, len(scene.steps))
     small = dpi * fit
