@@ -437,8 +437,15 @@ def _animate_layers(args, argv: Sequence[str], timing, prog: str) -> int:
         raise ParameterError(f"{', '.join(layer.name() for layer in layers)} only keep the "
                              "input's shape: there is nothing to draw; give a convolution "
                              "or a pooling layer.")
+    if len(drawn) > 1 and args.caption is False:
+        raise ParameterError("--no-caption: a chain's frames carry each layer's caption, "
+                             "which says which layer is drawn; drop --no-caption, or draw "
+                             "each layer with one --layer.")
     if len(drawn) == 1 and layers[0].op != ELEMENTWISE:
         rendering = from_layer(layers[0], shape, **look)
+        # Messages name the figure as the command line did.
+        import dataclasses
+        rendering.spec = dataclasses.replace(rendering.spec, name=args.name)
         if args.steps is not None:
             from .model.steps import parse_steps
             rendering.steps = tuple(parse_steps(args.steps, rendering.spec))

@@ -84,6 +84,18 @@ def test_a_layer_speaks_of_its_flags(tmp_path):
     assert len(set(outs.values())) == 3
 
 
+def test_a_layer_is_called_by_its_name_and_a_chain_keeps_its_captions(tmp_path):
+    result = run_program("convarith", ["animate", "stemx", *STEM, "--out", "s.mp4",
+                                       "--dpi", "600"], tmp_path)
+    assert result.returncode == 2 and "a video frame of 'stemx'" in result.stderr
+    assert "'conv2d'" not in result.stderr
+    result = run_program("convarith", ["animate", "ch", "--layer", "Conv2d(3, 8, 3)",
+                                       "--layer", "MaxPool2d(2)", "--input", "3,8,8",
+                                       "--out", "c.gif", "--no-caption"], tmp_path)
+    assert result.returncode == 2 and "--no-caption: a chain's frames" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_chain_takes_its_resolution_and_checks_it_first(tmp_path, monkeypatch):
     drawn = chain()
     drawn.dpi = 5000
