@@ -2,8 +2,10 @@
 being drawn is in memory, however many there are.
 
 Each page is its picture's size at its resolution, the picture stored as
-JPEG (DCTDecode), as Pillow's own PDF writer stores an RGB image; Pillow
-writes a whole document only from a list of every page.
+JPEG (DCTDecode), as Pillow's own PDF writer stores an RGB image.  Neither
+library writes pages as they come: Pillow's PDF writer takes a list of every
+page, and pypdf's writer keeps every page's objects until it writes the file,
+so a storyboard of a thousand pages would be held whole by either.
 """
 
 from __future__ import annotations
