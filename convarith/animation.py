@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -224,7 +223,7 @@ class Animation:
                 # Too many to keep for the session as well as hand out.
                 shown = self.presented()
                 from .render.native_png import NativeFrames
-                return list(NativeFrames(shown.scene, shown.dpi, shown.line_scale)._generate())
+                return list(NativeFrames(shown.scene, shown.dpi, shown.line_scale))
             rendered = _native_frames(self.spec, self.dpi, self.steps, self.preset,
                                       self.caption, self.given)
         else:
@@ -314,14 +313,8 @@ class Animation:
         format's limits); the frames are then rendered as the writer reads
         them, as the command line does, and the file is written under a
         temporary name and moved into place."""
-        from .export.timing import check_timing
-        from .files import check_output_path
-        from .model.vocabulary import KEYWORDS
-        timing = check_timing(fps, hold_last, KEYWORDS)
-        target = check_output_path(os.fspath(path) if isinstance(path, os.PathLike) else path,
-                                   "path")
-        [written] = self._write([target], timing, KEYWORDS, "path")
-        return written
+        from .export.writers import save_one
+        return save_one(self, path, fps, hold_last)
 
     def _write(self, targets, timing, words, given_as: str) -> list[Path]:
         """Write every target (paths already checked as paths): each is

@@ -10,7 +10,6 @@ takes them.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from .errors import ParameterError
@@ -120,14 +119,8 @@ class Chain:
         """Write `path` as an animated image or a video (.gif, .webp, .apng,
         .mp4, .webm): every layer's steps in turn, rendered as the writer
         reads them.  Everything is checked before any work."""
-        from .export.timing import check_timing
-        from .files import check_output_path
-        from .model.vocabulary import KEYWORDS
-        timing = check_timing(fps, hold_last, KEYWORDS)
-        target = check_output_path(os.fspath(path) if isinstance(path, os.PathLike) else path,
-                                   "path")
-        [written] = self._write([target], timing, KEYWORDS, "path")
-        return written
+        from .export.writers import save_one
+        return save_one(self, path, fps, hold_last)
 
     def _write(self, targets, timing, words, given_as: str) -> list[Path]:
         """Write every target, all checked before any frame is drawn and moved

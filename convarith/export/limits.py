@@ -119,11 +119,10 @@ def check_frames(rendering, words: Vocabulary = KEYWORDS, video: bool = False) -
     video); frames given without a figure (no `spec`) are taken as they are."""
     if getattr(rendering, "spec", None) is None:
         return
-    dpi = check_dpi(rendering.dpi, words)
+    check_dpi(rendering.dpi, words)
     limit = MAX_VIDEO_PIXELS if video else MAX_FRAME_PIXELS
     what = f"a {'video ' if video else ''}frame of '{rendering.spec.name}'"
-    drawn = drawn_dpi(rendering)
-    _check_picture(frame_sizer(rendering), dpi if drawn == dpi else drawn, limit, what, words)
+    _check_picture(frame_sizer(rendering), drawn_dpi(rendering), limit, what, words)
 
 
 def check_shared_canvas(renderings, what: str, words: Vocabulary = KEYWORDS,

@@ -9,14 +9,15 @@ one-page sheet of all steps, and `rendering.dpi` its raster resolution.
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 from ..errors import ToolError
-from ..files import StagedFiles
+from ..files import StagedFiles, check_output_path
 from ..model.vocabulary import KEYWORDS, Vocabulary
 from . import animated, player, storyboard, video  # noqa: F401  (they register their writers)
 from .registry import WRITERS, Writer, describe_suffixes, writer_for
-from .timing import Timing
+from .timing import Timing, check_timing
 
 __all__ = ["WRITERS", "Timing", "Writer", "check_outputs", "describe_suffixes",
            "writer_for", "write_outputs"]
@@ -55,3 +56,14 @@ def write_outputs(rendering, paths, timing: Timing, staged: StagedFiles | None =
         if own:
             staged.commit()
     return [path for path, _ in writers]
+
+
+def save_one(rendering, path, fps, hold_last) -> Path:
+    """What save(path, fps, hold_last) does for an animation or a chain: the
+    timing and the path checked in the API's words, then the rendering's
+    own _write (its formats' limits, the drawing, the move into place)."""
+    timing = check_timing(fps, hold_last, KEYWORDS)
+    target = check_output_path(os.fspath(path) if isinstance(path, os.PathLike) else path,
+                               "path")
+    [written] = rendering._write([target], timing, KEYWORDS, "path")
+    return written

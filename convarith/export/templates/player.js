@@ -41,20 +41,22 @@
     });
   }
 
+  // The channels of the other side in `channel`'s group: `own` and `other`
+  // are each side's channel count (pooling keeps every channel apart).
+  function groupmates(c, channel, own, other) {
+    if (c.pooling) return [channel];
+    var group = Math.floor(channel / (own / c.groups)), per = other / c.groups;
+    return range(group * per, (group + 1) * per);
+  }
+
   Layer.prototype.inputChannels = function (outChannel) {
     var c = this.config;
-    if (c.pooling) return [outChannel];
-    var perIn = c.inChannels / c.groups, perOut = c.outChannels / c.groups;
-    var group = Math.floor(outChannel / perOut);
-    return range(group * perIn, (group + 1) * perIn);
+    return groupmates(c, outChannel, c.outChannels, c.inChannels);
   };
 
   Layer.prototype.outputChannels = function (inChannel) {
     var c = this.config;
-    if (c.pooling) return [inChannel];
-    var perIn = c.inChannels / c.groups, perOut = c.outChannels / c.groups;
-    var group = Math.floor(inChannel / perIn);
-    return range(group * perOut, (group + 1) * perOut);
+    return groupmates(c, inChannel, c.inChannels, c.outChannels);
   };
 
   // The name of drawn input cell (row, col) of a channel: an input's true
