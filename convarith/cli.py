@@ -294,6 +294,8 @@ def run(main: Callable[[Sequence[str]], int], argv: Sequence[str] | None = None,
         print(f"{prog}: error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
+        from .files import sweep_dead_workdirs
+        sweep_dead_workdirs(ours=True)
         print(f"{prog}: interrupted; no partial file was left.", file=sys.stderr)
         return 130
     except BrokenPipeError:

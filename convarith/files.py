@@ -131,8 +131,10 @@ def sweep_stale_temporaries(paths) -> None:
                 _unlink_all(leftovers)
 
 
-def sweep_dead_workdirs(root: str | None = None) -> None:
-    """Remove private working directories that killed runs left behind."""
+def sweep_dead_workdirs(root: str | None = None, ours: bool = False) -> None:
+    """Remove private working directories that killed runs left behind, or
+    (`ours`) this process's own: an interrupted command's last act, whatever
+    unfinished generator still holds one open."""
     root = root or tempfile.gettempdir()
     try:
         entries = list(os.scandir(root))
@@ -140,7 +142,8 @@ def sweep_dead_workdirs(root: str | None = None) -> None:
         return
     for entry in entries:
         match = WORKDIR_NAME.match(entry.name)
-        if match and _owned_by_dead_or_us(match["pid"]):
+        if match and (int(match["pid"]) == os.getpid() if ours
+                      else _owned_by_dead_or_us(match["pid"])):
             with contextlib.suppress(OSError):
                 if entry.is_dir(follow_symlinks=False):
                     shutil.rmtree(entry.path, ignore_errors=True)
@@ -149,11 +152,17 @@ def sweep_dead_workdirs(root: str | None = None) -> None:
 @contextlib.contextmanager
 def private_workdir(purpose: str):
     """A temporary directory owned by this process, swept by later runs if
-    this one is killed."""
+    this one is killed.  Interrupts are held while it is made and removed,
+    so that one cannot fall between making it and owning it, or cut its
+    removal short."""
     sweep_dead_workdirs()
-    with tempfile.TemporaryDirectory(
-            prefix=f"{WORKDIR_PREFIX}{os.getpid()}-{purpose}") as workdir:
+    with _signals_held():
+        workdir = tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-{purpose}")
+    try:
         yield Path(workdir)
+    finally:
+        with _signals_held():
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _remove(paths) -> None:

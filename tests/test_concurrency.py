@@ -156,3 +156,26 @@ def test_two_makes_at_once_both_finish_with_the_same_files(tmp_path):
         assert (box.root / "gif" / f"{name}.gif").read_bytes() == \
             (ROOT / "gif" / f"{name}.gif").read_bytes()
     assert box.up_to_date()
+
+
+def test_an_interrupted_command_removes_its_own_working_directories(tmp_path, monkeypatch):
+    """Ctrl-C may come while an unfinished generator (the rasteriser's) holds
+    a working directory open; the command removes it on its way out."""
+    import tempfile
+
+    from convarith.cli import run
+    from convarith.files import private_workdir
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    held = []
+
+    def main(argv):
+        def frames():
+            with private_workdir("raster") as workdir:
+                (workdir / "pages.pdf").write_text("x")
+                yield workdir
+        generator = frames()
+        held.append(generator)        # still open when the interrupt comes
+        next(generator)
+        raise KeyboardInterrupt
+    assert run(main, [], prog="convarith") == 130
+    assert held and list(tmp_path.iterdir()) == []
